@@ -1,0 +1,105 @@
+/**
+ * Byte encodings used by the schemes: base64 (standard and URL-safe) and hex.
+ *
+ * Names say the padding policy (after oslo-project/encoding): Google and MapTiler both emit
+ * URL-safe base64 *with* `=` padding, and verifiers must also accept a signature whose padding
+ * a client dropped. Decoding is strict — a wrong alphabet or non-zero leftover bits throw — so
+ * two different strings never decode to the same signature.
+ */
+
+const URL_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+const STD_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
+
+const URL_LOOKUP = buildLookup(URL_ALPHABET);
+
+function buildLookup(alphabet: string): Int16Array {
+  const table = new Int16Array(128).fill(-1);
+  for (let i = 0; i < alphabet.length; i++) table[alphabet.charCodeAt(i)] = i;
+  return table;
+}
+
+function encodeWith(alphabet: string, bytes: Uint8Array, pad: boolean): string {
+  let out = '';
+  let i = 0;
+  for (; i + 2 < bytes.length; i += 3) {
+    const n = (bytes[i]! << 16) | (bytes[i + 1]! << 8) | bytes[i + 2]!;
+    out += alphabet[n >>> 18]! + alphabet[(n >>> 12) & 63]! + alphabet[(n >>> 6) & 63]! + alphabet[n & 63]!;
+  }
+  const rest = bytes.length - i;
+  if (rest === 1) {
+    const n = bytes[i]! << 16;
+    out += alphabet[n >>> 18]! + alphabet[(n >>> 12) & 63]! + (pad ? '==' : '');
+  } else if (rest === 2) {
+    const n = (bytes[i]! << 16) | (bytes[i + 1]! << 8);
+    out += alphabet[n >>> 18]! + alphabet[(n >>> 12) & 63]! + alphabet[(n >>> 6) & 63]! + (pad ? '=' : '');
+  }
+  return out;
+}
+
+/** URL-safe base64 with `=` padding, as Google and MapTiler print signatures and keys. */
+export function encodeBase64url(bytes: Uint8Array): string {
+  return encodeWith(URL_ALPHABET, bytes, true);
+}
+
+/** URL-safe base64 without padding. */
+export function encodeBase64urlNoPadding(bytes: Uint8Array): string {
+  return encodeWith(URL_ALPHABET, bytes, false);
+}
+
+/** Standard base64 (`+`, `/`) with padding; used to recognise a common signing mistake. */
+export function encodeBase64(bytes: Uint8Array): string {
+  return encodeWith(STD_ALPHABET, bytes, true);
+}
+
+/** The `=` characters that complete a base64 text of `length` unpadded characters. */
+export function base64Padding(length: number): string {
+  const rest = length % 4;
+  return rest === 2 ? '==' : rest === 3 ? '=' : '';
+}
+
+/**
+ * Decodes URL-safe base64, with or without correct `=` padding.
+ * Returns `undefined` for any character outside the URL-safe alphabet, a wrong amount of
+ * padding, an impossible length, or non-zero leftover bits.
+ *
+ * @example decodeBase64urlIgnorePadding('vNIXE0xscrmjlyV-12Nj_BvUPaw=') // 20 bytes
+ */
+export function decodeBase64urlIgnorePadding(text: string): Uint8Array | undefined {
+  let end = text.length;
+  while (end > 0 && text.charCodeAt(end - 1) === 61 /* = */) end--;
+  const padding = text.length - end;
+  if (padding > 0 && (padding > 2 || (end + padding) % 4 !== 0)) return undefined;
+  if (end % 4 === 1) return undefined;
+  const out = new Uint8Array(Math.floor((end * 3) / 4));
+  let buffer = 0;
+  let bits = 0;
+  let o = 0;
+  for (let i = 0; i < end; i++) {
+    const code = text.charCodeAt(i);
+    const value = code < 128 ? URL_LOOKUP[code]! : -1;
+    if (value < 0) return undefined;
+    buffer = ((buffer << 6) | value) & 0xffffff;
+    bits += 6;
+    if (bits >= 8) {
+      bits -= 8;
+      out[o++] = (buffer >>> bits) & 0xff;
+    }
+  }
+  if ((buffer & ((1 << bits) - 1)) !== 0) return undefined;
+  return out;
+}
+
+/** Strict hex decoding, either case; `undefined` for an odd length or a non-hex character. */
+export function decodeHex(text: string): Uint8Array | undefined {
+  if (text.length % 2 !== 0 || !/^[0-9a-fA-F]*$/.test(text)) return undefined;
+  const out = new Uint8Array(text.length / 2);
+  for (let i = 0; i < out.length; i++) out[i] = parseInt(text.slice(i * 2, i * 2 + 2), 16);
+  return out;
+}
+
+/** Lower-case hex. */
+export function encodeHex(bytes: Uint8Array): string {
+  let out = '';
+  for (const byte of bytes) out += byte.toString(16).padStart(2, '0');
+  return out;
+}

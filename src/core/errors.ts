@@ -1,0 +1,48 @@
+/**
+ * The one error type mapsign throws for bad input.
+ *
+ * Every failure a caller can cause carries a stable string `code` (safe to branch on, never
+ * renamed) and a message that says what to do. Messages never contain a secret: callers pass
+ * secrets in, errors only describe their shape (length, alphabet).
+ */
+
+/** Stable codes for every error mapsign throws. */
+export type MapsignErrorCode =
+  | 'INVALID_URL'
+  | 'FRAGMENT_NOT_ALLOWED'
+  | 'UNENCODED_CHARACTER'
+  | 'DOT_SEGMENT'
+  | 'ALREADY_SIGNED'
+  | 'CLIENT_AND_KEY'
+  | 'MISSING_CREDENTIAL_ID'
+  | 'CREDENTIAL_MISMATCH'
+  | 'DUPLICATE_PARAMETER'
+  | 'URL_TOO_LONG'
+  | 'INVALID_SECRET'
+  | 'INVALID_TOKEN'
+  | 'INVALID_ARGUMENT'
+  | 'UNKNOWN_SCHEME'
+  | 'CRYPTO_UNAVAILABLE';
+
+/**
+ * An error caused by input mapsign cannot sign, verify or parse.
+ *
+ * @example
+ * try { signUrl(url, credential) } catch (e) {
+ *   if (e instanceof MapsignError && e.code === 'URL_TOO_LONG') shortenQuery()
+ * }
+ */
+export class MapsignError extends Error {
+  override readonly name = 'MapsignError';
+  readonly code: MapsignErrorCode;
+
+  constructor(code: MapsignErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.code = code;
+  }
+}
+
+/** True when `value` is a {@link MapsignError}, optionally with the given code. */
+export function isMapsignError(value: unknown, code?: MapsignErrorCode): value is MapsignError {
+  return value instanceof MapsignError && (code === undefined || value.code === code);
+}

@@ -1,0 +1,128 @@
+/**
+ * The URL Signing Debugger's engine: for a URL (and, optionally, the secret) it reports what
+ * was signed, the expected and the provided signature, warnings about bytes that get
+ * rewritten, and — on a mismatch — which common mistake reproduces the provided signature.
+ *
+ * Written as a generator that yields each HMAC it needs, so one implementation serves the
+ * synchronous Node API and the asynchronous WebCrypto one (`drive.ts` runs it).
+ */
+import { base64Padding } from './base64.js';
+import { timingSafeEqualText } from './constant-time.js';
+import type { Credential, SchemeName } from './credential.js';
+import { isMapsignError } from './errors.js';
+import type { HmacRequest } from './hmac.js';
+import { cause, mistakeCandidates, type LikelyCause } from './mistakes.js';
+import { getScheme } from './schemes/index.js';
+import { guessScheme } from './guess.js';
+import { decodeQueryComponent, findParams, listParams, splitUrl, type RawUrl } from './url-parts.js';
+import { prepareVerification, REASON_MESSAGES, type VerifyOptions, type VerifyReason } from './verify.js';
+import { collectWarnings, type UrlWarning } from './warnings.js';
+
+/** One query parameter, raw and decoded. */
+export interface ExplainedParam {
+  readonly name: string;
+  readonly rawValue: string;
+  /** Percent-decoded (`+` as space); `undefined` when the escapes are not valid UTF-8. */
+  readonly value: string | undefined;
+}
+
+/** The debugger's report on one URL. */
+export interface ExplainReport {
+  readonly url: string;
+  readonly scheme: SchemeName;
+  /** True when the scheme was guessed from the URL rather than given. */
+  readonly schemeGuessed: boolean;
+  /** `valid`, `invalid`, or `unchecked` when no secret was given. */
+  readonly verdict: 'valid' | 'invalid' | 'unchecked';
+  readonly reason: VerifyReason | undefined;
+  readonly message: string;
+  readonly origin: string | undefined;
+  readonly path: string | undefined;
+  readonly params: readonly ExplainedParam[];
+  /** The exact string the HMAC covers. */
+  readonly signedString: string | undefined;
+  readonly providedSignature: string | undefined;
+  /** What the signature should be (only with a secret), URL-safe base64 with padding. */
+  readonly expectedSignature: string | undefined;
+  readonly warnings: readonly UrlWarning[];
+  readonly likelyCauses: readonly LikelyCause[];
+}
+
+/** Options for explain. */
+export interface ExplainOptions extends VerifyOptions {
+  /** The scheme when no credential is given; guessed from the URL otherwise. */
+  readonly scheme?: SchemeName;
+}
+
+function safeSplit(url: string): RawUrl | undefined {
+  try {
+    return splitUrl(url, true);
+  } catch (error) {
+    if (isMapsignError(error)) return undefined;
+    throw error;
+  }
+}
+
+/** The query without its last `signature` parameter, wherever it stands. */
+function withoutLastSignature(query: string): { query: string; signature: string | undefined } {
+  const last = findParams(query, 'signature').at(-1);
+  if (last === undefined) return { query, signature: undefined };
+  const before = query.slice(0, Math.max(0, last.start - 1));
+  const after = query.slice(last.end + 1);
+  return { query: before === '' ? after : after === '' ? before : `${before}&${after}`, signature: last.value };
+}
+
+const unpadded = (signature: string): string => signature.replace(/(?:=|%3D)+$/i, '');
+
+/**
+ * Explains `url`: a generator that yields each HMAC request and expects its unpadded
+ * base64url result back. Use `explainUrl` from `mapsign` or `mapsign/web` instead.
+ */
+export function* explainSteps(url: string, credential: Credential | undefined, options: ExplainOptions = {}): Generator<HmacRequest, ExplainReport, string> {
+  const guessed = credential === undefined && options.scheme === undefined;
+  const scheme = getScheme(credential?.scheme ?? options.scheme ?? guessScheme(url));
+  const parts = safeSplit(url);
+  const base = {
+    url,
+    scheme: scheme.name,
+    schemeGuessed: guessed,
+    warnings: collectWarnings(url, parts, options.maxLength),
+    origin: parts?.origin,
+    path: parts?.path,
+    params: (parts?.query === undefined ? [] : listParams(parts.query)).map((p) => ({ name: p.name, rawValue: p.value, value: decodeQueryComponent(p.value) })),
+  };
+  if (parts === undefined) {
+    return { ...base, verdict: 'invalid', reason: 'MALFORMED_URL', message: REASON_MESSAGES.MALFORMED_URL, signedString: undefined, providedSignature: undefined, expectedSignature: undefined, likelyCauses: [] };
+  }
+  const origin = parts.origin === '' ? options.origin ?? '' : parts.origin;
+  const { query, signature } = withoutLastSignature(parts.query ?? '');
+  const signedString = scheme.signs === 'full-url' && origin === '' ? undefined : `${scheme.signs === 'full-url' ? origin : ''}${parts.path}?${query}`;
+  const source = credential ?? ((id: string) => ({ scheme: scheme.name, id, secrets: [] }));
+  const check = prepareVerification(url, source, options);
+  const failure = 'valid' in check ? check : undefined;
+  const report = { ...base, signedString, providedSignature: signature };
+  if (credential === undefined || signedString === undefined) {
+    const message = failure?.message ?? 'The URL is well formed; give the secret to check the signature.';
+    return { ...report, verdict: failure ? 'invalid' : 'unchecked', reason: failure?.reason, message, expectedSignature: undefined, likelyCauses: [] };
+  }
+  const expected = yield { algorithm: scheme.algorithm, secret: credential.secret, message: signedString };
+  const expectedSignature = expected + base64Padding(expected.length);
+  if (failure === undefined && 'provided' in check && timingSafeEqualText(expected, check.provided)) {
+    return { ...report, verdict: 'valid', reason: undefined, message: 'The signature is valid.', expectedSignature, likelyCauses: [] };
+  }
+  const reason = failure?.reason ?? 'SIGNATURE_MISMATCH';
+  const message = failure?.message ?? REASON_MESSAGES.SIGNATURE_MISMATCH;
+  if (signature === undefined) return { ...report, verdict: 'invalid', reason, message, expectedSignature, likelyCauses: [] };
+  const provided = unpadded(signature);
+  const causes: LikelyCause[] = [];
+  if (provided === expected && reason === 'SIGNATURE_NOT_LAST') causes.push(cause('SIGNATURE_NOT_LAST', true));
+  if (/[+/]/.test(provided) && provided.replace(/\+/g, '-').replace(/\//g, '_') === expected) causes.push(cause('STANDARD_BASE64', true));
+  if (causes.length === 0) {
+    for (const candidate of mistakeCandidates({ scheme, origin, path: parts.path, query, secret: credential.secret })) {
+      if (causes.some((c) => c.code === candidate.cause)) continue;
+      if ((yield candidate.request) === provided) causes.push(cause(candidate.cause, true));
+    }
+  }
+  if (causes.length === 0 && reason === 'SIGNATURE_MISMATCH') causes.push(cause('UNEXPLAINED', false));
+  return { ...report, verdict: 'invalid', reason, message, expectedSignature, likelyCauses: causes };
+}

@@ -1,0 +1,37 @@
+/**
+ * The shape every provider module fills in. A scheme is data plus credential parsing; the
+ * signing, verifying and explaining logic is shared (`../sign.ts`, `../verify.ts`,
+ * `../explain.ts`), so a new provider is one small file.
+ */
+import type { Credential, CredentialInput, IdentityParam, SchemeName } from '../credential.js';
+import type { HmacAlgorithm } from '../hmac.js';
+
+/** Freshly generated credential text, to be shown once. */
+export interface CredentialText {
+  /** `client` ID or API `key`. */
+  readonly id: string;
+  /** The secret as the provider prints it (base64url or hex). */
+  readonly secret: string;
+  /** MapTiler-style `KEY_SECRET` token, for schemes that hand out one string. */
+  readonly token?: string;
+}
+
+/** A provider's signed-URL scheme. */
+export interface Scheme {
+  readonly name: SchemeName;
+  /** Human name, for reports. */
+  readonly title: string;
+  readonly algorithm: HmacAlgorithm;
+  /** Query parameter naming the credential. */
+  readonly identityParam: IdentityParam;
+  /** What the HMAC covers: `/path?query` or the whole URL with scheme and host. */
+  readonly signs: 'path-and-query' | 'full-url';
+  /** What signing does to an identity parameter already in the URL with another value. */
+  readonly onOtherIdentity: 'reject' | 'replace';
+  /** How the provider encodes secrets. */
+  readonly secretEncoding: 'base64url' | 'hex';
+  /** Parses credential text; throws `INVALID_SECRET` / `INVALID_TOKEN` / `INVALID_ARGUMENT`. */
+  parseCredential(input: CredentialInput): Credential;
+  /** Generates a new credential from the CSPRNG in the provider's format. */
+  generateCredential(): CredentialText;
+}

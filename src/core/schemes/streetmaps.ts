@@ -1,0 +1,29 @@
+/**
+ * Streetmaps API-key signing (seed 002): Google's algorithm — HMAC-SHA1 over `/path?query`,
+ * base64url secret, `signature=` last — with the free API key in `key=` instead of a client ID.
+ */
+import { encodeBase64url, encodeBase64urlNoPadding } from '../base64.js';
+import type { Credential, CredentialInput } from '../credential.js';
+import { parseBase64urlSecret, randomBytes } from '../secret-text.js';
+import { checkIdentity } from './identity.js';
+import type { Scheme } from './scheme.js';
+
+const SECRET = { label: 'Streetmaps signing secret', minBytes: 16, maxBytes: 64 } as const;
+
+/** The Streetmaps API-key scheme. */
+export const streetmaps: Scheme = {
+  name: 'streetmaps',
+  title: 'Streetmaps (API key)',
+  algorithm: 'SHA-1',
+  identityParam: 'key',
+  signs: 'path-and-query',
+  onOtherIdentity: 'reject',
+  secretEncoding: 'base64url',
+  parseCredential(input: CredentialInput): Credential {
+    const key = 'key' in input ? checkIdentity(input.key, 'API key') : undefined;
+    return { scheme: 'streetmaps', id: key, secret: parseBase64urlSecret('secret' in input ? input.secret : undefined, SECRET) };
+  },
+  generateCredential() {
+    return { id: encodeBase64urlNoPadding(randomBytes(24)), secret: encodeBase64url(randomBytes(20)) };
+  },
+};

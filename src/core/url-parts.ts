@@ -1,0 +1,156 @@
+/**
+ * Takes a URL apart without rewriting a single byte of its path or query.
+ *
+ * The WHATWG `URL` class resolves `..`, re-encodes spaces and quotes and re-orders nothing but
+ * still changes bytes, and a signature covers bytes. So the core splits URLs itself: origin,
+ * raw path, raw query, raw fragment. Only the origin is normalised — scheme and host to lower
+ * case and a default port dropped — because that is what every HTTP client sends.
+ */
+import { MapsignError } from './errors.js';
+
+/** A URL split into its raw parts. */
+export interface RawUrl {
+  /** `https://host[:port]`, normalised; empty for an origin-less `/path?query`. */
+  readonly origin: string;
+  /** The raw path; `/` stands in for an empty path, as HTTP clients send it. */
+  readonly path: string;
+  /** The raw query without `?`; `undefined` when there is no `?`. */
+  readonly query: string | undefined;
+  /** The raw fragment without `#`; `undefined` when there is no `#`. */
+  readonly fragment: string | undefined;
+}
+
+const ORIGIN = /^([A-Za-z][A-Za-z0-9+.-]*):\/\/([^/?#]*)/;
+const HOST = /^(?:[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*\.?|\[[0-9A-Fa-f:.]+\])(?::(\d{1,5}))?$/;
+const DEFAULT_PORT: Readonly<Record<string, string>> = { http: '80', https: '443' };
+
+/**
+ * Splits `url` into origin, path, query and fragment.
+ *
+ * @param allowOriginless accept `/path?query` (schemes that sign only path and query)
+ * @example splitUrl('https://Maps.example.com:443/a?b=1#c')
+ * // { origin: 'https://maps.example.com', path: '/a', query: 'b=1', fragment: 'c' }
+ */
+export function splitUrl(url: string, allowOriginless: boolean): RawUrl {
+  if (typeof url !== 'string' || url.length === 0) {
+    throw new MapsignError('INVALID_URL', 'Expected a URL string such as https://maps.example.com/api?x=1.');
+  }
+  let origin = '';
+  let rest = url;
+  if (url.charCodeAt(0) === 47 /* / */ && url.charCodeAt(1) !== 47) {
+    if (!allowOriginless) {
+      throw new MapsignError('INVALID_URL', 'This scheme signs the whole URL: give an absolute URL starting with https:// or http://.');
+    }
+  } else {
+    const parsed = parseOrigin(url);
+    origin = parsed.origin;
+    rest = url.slice(parsed.length);
+  }
+  let fragment: string | undefined;
+  const hash = rest.indexOf('#');
+  if (hash >= 0) {
+    fragment = rest.slice(hash + 1);
+    rest = rest.slice(0, hash);
+  }
+  let query: string | undefined;
+  const mark = rest.indexOf('?');
+  if (mark >= 0) {
+    query = rest.slice(mark + 1);
+    rest = rest.slice(0, mark);
+  }
+  return { origin, path: rest === '' ? '/' : rest, query, fragment };
+}
+
+/** The normalised origin and how many characters of `url` it spans. */
+function parseOrigin(url: string): { origin: string; length: number } {
+  const match = ORIGIN.exec(url);
+  if (match === null) {
+    throw new MapsignError('INVALID_URL', 'Expected an absolute URL starting with https:// or http://, or a path starting with /.');
+  }
+  const scheme = match[1]!.toLowerCase();
+  const authority = match[2]!;
+  if (scheme !== 'http' && scheme !== 'https') {
+    throw new MapsignError('INVALID_URL', `Only http and https URLs can be signed, not ${scheme}:.`);
+  }
+  if (authority.includes('@')) {
+    throw new MapsignError('INVALID_URL', 'Remove the user name or password (the part before @) from the URL; signed URLs cannot carry them.');
+  }
+  const host = HOST.exec(authority);
+  if (host === null) {
+    throw new MapsignError('INVALID_URL', 'The host name is empty or has characters a URL cannot carry; write internationalised names in punycode (xn--…).');
+  }
+  const port = host[1];
+  const hostOnly = port === undefined ? authority : authority.slice(0, authority.length - port.length - 1);
+  const keepPort = port !== undefined && port !== DEFAULT_PORT[scheme];
+  return { origin: `${scheme}://${hostOnly.toLowerCase()}${keepPort ? `:${port}` : ''}`, length: match[0].length };
+}
+
+/** Reassembles parts (without the fragment) into the URL a client sends. */
+export function joinUrl(parts: { origin: string; path: string; query: string | undefined }): string {
+  return parts.query === undefined ? parts.origin + parts.path : `${parts.origin}${parts.path}?${parts.query}`;
+}
+
+/** One `name=value` pair of a raw query, with its position. */
+export interface RawParam {
+  readonly name: string;
+  /** Raw (still percent-encoded) value; empty for a bare `name`. */
+  readonly value: string;
+  /** Index of the first character of the pair in the query. */
+  readonly start: number;
+  /** Index just past the last character of the pair. */
+  readonly end: number;
+}
+
+/** Every parameter named exactly `name` (raw, not decoded), in order. */
+export function findParams(query: string, name: string): RawParam[] {
+  const found: RawParam[] = [];
+  let from = 0;
+  while (from <= query.length) {
+    const at = query.indexOf(name, from);
+    if (at < 0) break;
+    const after = at + name.length;
+    const boundaryBefore = at === 0 || query.charCodeAt(at - 1) === 38; /* & */
+    const next = query.charCodeAt(after);
+    const boundaryAfter = after === query.length || next === 61 /* = */ || next === 38;
+    if (boundaryBefore && boundaryAfter) {
+      let end = query.indexOf('&', after);
+      if (end < 0) end = query.length;
+      found.push({ name, value: next === 61 ? query.slice(after + 1, end) : '', start: at, end });
+      from = end + 1;
+    } else {
+      from = at + 1;
+    }
+  }
+  return found;
+}
+
+/** Every parameter of a raw query, in order; empty pairs (`a&&b`) are skipped. */
+export function listParams(query: string): RawParam[] {
+  const params: RawParam[] = [];
+  let start = 0;
+  while (start <= query.length) {
+    let end = query.indexOf('&', start);
+    if (end < 0) end = query.length;
+    if (end > start) {
+      const eq = query.indexOf('=', start);
+      const hasValue = eq >= 0 && eq < end;
+      params.push({
+        name: query.slice(start, hasValue ? eq : end),
+        value: hasValue ? query.slice(eq + 1, end) : '',
+        start,
+        end,
+      });
+    }
+    start = end + 1;
+  }
+  return params;
+}
+
+/** Percent-decodes a raw query component (`+` as space), or `undefined` when it is not valid UTF-8. */
+export function decodeQueryComponent(raw: string): string | undefined {
+  try {
+    return decodeURIComponent(raw.replace(/\+/g, ' '));
+  } catch {
+    return undefined;
+  }
+}
