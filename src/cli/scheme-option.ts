@@ -1,0 +1,29 @@
+/**
+ * The `--scheme` option shared by every command that deals with one provider: validated
+ * against the core's scheme registry, with the valid names in the error.
+ */
+import { getScheme, isMapsignError, SCHEME_NAMES, type Scheme } from '../index.js';
+import { UsageError } from './usage.js';
+
+/** Help text line for `--scheme`. */
+export const SCHEME_HELP = `--scheme NAME      ${SCHEME_NAMES.join(' | ')}`;
+
+/**
+ * The scheme named by `--scheme`; `undefined` when absent and not required.
+ *
+ * @example const scheme = schemeOption(values.scheme, true) // throws UsageError when missing
+ */
+export function schemeOption(value: unknown, required: true): Scheme;
+export function schemeOption(value: unknown, required: boolean): Scheme | undefined;
+export function schemeOption(value: unknown, required: boolean): Scheme | undefined {
+  if (value === undefined) {
+    if (required) throw new UsageError(`--scheme is required: pass --scheme ${SCHEME_NAMES.join(', --scheme ')}.`);
+    return undefined;
+  }
+  try {
+    return getScheme(value);
+  } catch (error) {
+    if (isMapsignError(error, 'UNKNOWN_SCHEME')) throw new UsageError(error.message);
+    throw error;
+  }
+}

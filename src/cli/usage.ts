@@ -1,0 +1,30 @@
+/**
+ * Usage errors: what every `mapsign` command reports when it was called wrongly (unknown
+ * option, missing secret, unreadable file). They exit with status 2 and a one-line message that
+ * says what to do, followed by a pointer to `--help`. Reusable by any command: throw a
+ * {@link UsageError} anywhere inside `run`, or call {@link reportUsageError} directly.
+ */
+import type { CliIo } from './command.js';
+
+/** Exit status of a usage error (the contract in `command.ts`). */
+export const USAGE_EXIT = 2;
+
+/**
+ * The command was called wrongly. The message must say what to do and never contain a secret.
+ *
+ * @example throw new UsageError('--scheme is required: pass --scheme google, streetmaps or maptiler.')
+ */
+export class UsageError extends Error {
+  override readonly name = 'UsageError';
+}
+
+/**
+ * Prints `mapsign CMD: message` and a hint to `mapsign CMD --help` on stderr; returns exit status 2.
+ *
+ * @example return reportUsageError(io, 'sign', 'Give at most one --input.')
+ */
+export function reportUsageError(io: Pick<CliIo, 'stderr'>, command: string | undefined, message: string): number {
+  const prefix = command === undefined ? 'mapsign' : `mapsign ${command}`;
+  io.stderr.write(`${prefix}: ${message}\nRun '${prefix} --help' for usage.\n`);
+  return USAGE_EXIT;
+}
