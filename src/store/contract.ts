@@ -1,0 +1,113 @@
+/**
+ * The store contract: what the gateway, the CLI and the admin API need from a database.
+ *
+ * Credentials (with every secret and its expiry, so a rotation can overlap), revocation, usage
+ * counters written in batches, and a cheap change marker the gateway polls to refresh its
+ * in-memory credential cache. Every method is asynchronous so that a networked database
+ * (PostgreSQL, a later issue) implements the same interface; the SQLite implementation and any
+ * other run the same shared suite (`test/store/store-suite.ts`).
+ */
+import type { SchemeName } from '../core/credential.js';
+
+/** One secret of a credential, without its text (safe to list and print). */
+export interface SecretInfo {
+  /** 1 for the first secret, +1 per rotation. */
+  readonly version: number;
+  /** Milliseconds since the epoch. */
+  readonly createdAt: number;
+  /** When the secret stops verifying (end of a rotation overlap); `null` while current. */
+  readonly expiresAt: number | null;
+}
+
+/** A credential as listed: never any secret text. */
+export interface CredentialInfo {
+  readonly id: string;
+  readonly scheme: SchemeName;
+  readonly label: string | null;
+  readonly createdAt: number;
+  readonly revokedAt: number | null;
+  /** Newest first. */
+  readonly secrets: readonly SecretInfo[];
+}
+
+/** A credential with the text of every secret still valid at load time, for the verifier cache. */
+export interface VerifierRecord {
+  readonly id: string;
+  readonly scheme: SchemeName;
+  readonly revoked: boolean;
+  /** Secret text as issued (base64url or hex), newest first. */
+  readonly secrets: readonly { readonly text: string; readonly expiresAt: number | null }[];
+}
+
+/** A new credential to insert. */
+export interface NewCredential {
+  readonly id: string;
+  readonly scheme: SchemeName;
+  readonly label: string | null;
+  readonly secretText: string;
+  readonly createdAt: number;
+}
+
+/** How one request ended, for usage counting. */
+export interface UsageDelta {
+  /** UTC day, `YYYY-MM-DD`. */
+  readonly day: string;
+  /** The credential, or `''` when the request named none the gateway knows. */
+  readonly credentialId: string;
+  /** The channel of a verified request, or `''`. */
+  readonly channel: string;
+  /** `ok`, a verification reason code, or an upstream failure (`UPSTREAM_5XX`, `UPSTREAM_UNREACHABLE`, `UPSTREAM_TIMEOUT`). */
+  readonly outcome: string;
+  readonly count: number;
+}
+
+/** What a usage query groups by. */
+export type UsageGrouping = 'client' | 'channel' | 'day';
+
+/** One usage total: the grouping columns that apply, the outcome and its count. */
+export interface UsageRow {
+  readonly credentialId?: string;
+  readonly channel?: string;
+  readonly day?: string;
+  readonly outcome: string;
+  readonly count: number;
+}
+
+/** A usage query. */
+export interface UsageQuery {
+  /** First UTC day included, `YYYY-MM-DD`. */
+  readonly since?: string;
+  readonly by: UsageGrouping;
+}
+
+/**
+ * A database of credentials and usage.
+ *
+ * @example
+ * const store = openSqliteStore('./mapsign.db')
+ * await store.insertCredential({ id: 'gme-acme', scheme: 'google', label: null, secretText, createdAt: Date.now() })
+ */
+export interface MapsignStore {
+  /** Inserts a credential and its first secret; throws `CREDENTIAL_EXISTS` for a taken id. */
+  insertCredential(credential: NewCredential): Promise<void>;
+  /** Every credential, oldest first, without secret text. */
+  listCredentials(): Promise<CredentialInfo[]>;
+  /** One credential without secret text, or `undefined`. */
+  getCredential(id: string): Promise<CredentialInfo | undefined>;
+  /**
+   * Adds a new current secret. Every older secret that is still valid expires at
+   * `overlapUntil` (or keeps an earlier expiry). Throws `CREDENTIAL_NOT_FOUND` / `CREDENTIAL_REVOKED`.
+   */
+  rotateSecret(id: string, secretText: string, now: number, overlapUntil: number): Promise<void>;
+  /** Revokes a credential; throws `CREDENTIAL_NOT_FOUND`. Revoking twice keeps the first time. */
+  revokeCredential(id: string, now: number): Promise<void>;
+  /** Every credential with the secrets still valid at `now`, for the verifier cache. */
+  loadVerifierRecords(now: number): Promise<VerifierRecord[]>;
+  /** A value that changes whenever any credential or secret changes, from any process. */
+  changeMarker(): Promise<string>;
+  /** Adds a batch of usage counts in one transaction. */
+  recordUsage(deltas: readonly UsageDelta[]): Promise<void>;
+  /** Usage totals, grouped. */
+  queryUsage(query: UsageQuery): Promise<UsageRow[]>;
+  close(): Promise<void>;
+}

@@ -1,0 +1,85 @@
+/**
+ * Credential operations shared by `mapsign credentials` and the admin HTTP API, so both
+ * validate, generate and rotate the same way: secrets come from the core's CSPRNG generator in
+ * each provider's format and are returned once, to be shown to the operator and never again.
+ */
+import { generateCredential, isMapsignError, parseCredential, SCHEME_NAMES, type CredentialInput, type SchemeName } from '../index.js';
+import type { CredentialText } from '../core/schemes/scheme.js';
+import type { CredentialInfo, MapsignStore } from './contract.js';
+import { StoreError } from './errors.js';
+
+/** The default rotation overlap, as Google keeps a previous key valid for 24 hours. */
+export const DEFAULT_OVERLAP_MS = 24 * 3_600_000;
+
+/** What creating or rotating returns: the record and, once, the secret text. */
+export interface IssuedSecret {
+  readonly credential: CredentialInfo;
+  /** id, secret and (MapTiler) token: show once, never log. */
+  readonly text: CredentialText;
+}
+
+/** Options for {@link createCredential}. */
+export interface CreateOptions {
+  readonly scheme: string;
+  /** Defaults to a generated id in the provider's format. */
+  readonly id?: string;
+  readonly label?: string;
+  readonly now?: number;
+}
+
+function checkScheme(scheme: string): SchemeName {
+  if ((SCHEME_NAMES as readonly string[]).includes(scheme)) return scheme as SchemeName;
+  throw new StoreError('INVALID_INPUT', `Unknown scheme ${JSON.stringify(scheme.slice(0, 20))}; use one of ${SCHEME_NAMES.join(', ')}.`);
+}
+
+/** Checks a chosen id the way the core checks identities, reporting an input error. */
+function checkId(scheme: SchemeName, id: string, secret: string): void {
+  try {
+    parseCredential(credentialInput(scheme, id, secret));
+  } catch (error) {
+    if (isMapsignError(error)) throw new StoreError('INVALID_INPUT', error.message);
+    throw error;
+  }
+  // MapTiler splits the token at the first underscore, so its key cannot contain one.
+  if (scheme === 'maptiler' && id.includes('_')) throw new StoreError('INVALID_INPUT', 'A MapTiler key cannot contain an underscore (the token is KEY_SECRET).');
+}
+
+/**
+ * Credential text in the form `parseCredential` takes; the store keeps `secret` as issued.
+ *
+ * @example parseCredential(credentialInput('maptiler', 'abc', '00ff…')) // token abc_00ff…
+ */
+export function credentialInput(scheme: SchemeName, id: string, secret: string): CredentialInput {
+  if (scheme === 'maptiler') return { scheme, token: `${id}_${secret}` };
+  return scheme === 'google' ? { scheme, client: id, secret } : { scheme, key: id, secret };
+}
+
+/**
+ * Creates a credential with a fresh secret.
+ *
+ * @example const { text } = await createCredential(store, { scheme: 'google' }) // text.secret shown once
+ */
+export async function createCredential(store: MapsignStore, options: CreateOptions): Promise<IssuedSecret> {
+  const scheme = checkScheme(options.scheme);
+  const generated = generateCredential(scheme).reveal();
+  const id = options.id ?? generated.id;
+  if (options.id !== undefined) checkId(scheme, id, generated.secret);
+  const text: CredentialText = scheme === 'maptiler' ? { id, secret: generated.secret, token: `${id}_${generated.secret}` } : { id, secret: generated.secret };
+  await store.insertCredential({ id, scheme, label: options.label ?? null, secretText: generated.secret, createdAt: options.now ?? Date.now() });
+  return { credential: (await store.getCredential(id))!, text };
+}
+
+/**
+ * Issues a new secret; the previous ones stay valid for `overlapMs` (default 24 h).
+ *
+ * @example await rotateCredential(store, 'gme-acme', { overlapMs: 3_600_000 })
+ */
+export async function rotateCredential(store: MapsignStore, id: string, options: { overlapMs?: number; now?: number } = {}): Promise<IssuedSecret> {
+  const existing = await store.getCredential(id);
+  if (existing === undefined) throw new StoreError('CREDENTIAL_NOT_FOUND', `No credential with id ${id}; list them with \`mapsign credentials list\`.`);
+  const generated = generateCredential(existing.scheme).reveal();
+  const now = options.now ?? Date.now();
+  await store.rotateSecret(id, generated.secret, now, now + (options.overlapMs ?? DEFAULT_OVERLAP_MS));
+  const text: CredentialText = existing.scheme === 'maptiler' ? { id, secret: generated.secret, token: `${id}_${generated.secret}` } : { id, secret: generated.secret };
+  return { credential: (await store.getCredential(id))!, text };
+}

@@ -1,0 +1,28 @@
+/**
+ * The error the store and the credential operations throw for requests they cannot carry out.
+ * Like the core's `MapsignError`, it carries a stable `code` that the CLI and the admin API
+ * turn into an exit status or an HTTP status.
+ */
+
+/** Stable codes for store failures. */
+export type StoreErrorCode = 'CREDENTIAL_EXISTS' | 'CREDENTIAL_NOT_FOUND' | 'CREDENTIAL_REVOKED' | 'INVALID_INPUT' | 'STORE_FAILED';
+
+/**
+ * A failed store operation.
+ *
+ * @example if (isStoreError(e, 'CREDENTIAL_NOT_FOUND')) return 404
+ */
+export class StoreError extends Error {
+  override readonly name = 'StoreError';
+  readonly code: StoreErrorCode;
+
+  constructor(code: StoreErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.code = code;
+  }
+}
+
+/** True when `value` is a {@link StoreError}, optionally with the given code. */
+export function isStoreError(value: unknown, code?: StoreErrorCode): value is StoreError {
+  return value instanceof StoreError && (code === undefined || value.code === code);
+}

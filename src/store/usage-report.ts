@@ -1,0 +1,59 @@
+/**
+ * Turns usage rows (one per group and outcome) into a report of one line per group, with
+ * requests that passed, were refused and failed upstream side by side, for the CLI table,
+ * `--json` and the admin API alike.
+ */
+import type { UsageGrouping, UsageRow } from './contract.js';
+
+/** One group's totals. */
+export interface UsageReportLine {
+  /** The grouping values: `{ credentialId }`, `{ credentialId, channel }` or `{ day }`. */
+  readonly group: Readonly<Record<string, string>>;
+  readonly ok: number;
+  /** Requests refused by verification (4xx). */
+  readonly refused: number;
+  /** Requests the upstream failed or the gateway could not forward (5xx). */
+  readonly failed: number;
+  readonly total: number;
+  /** Count per outcome (`ok`, reason codes, upstream failures). */
+  readonly outcomes: Readonly<Record<string, number>>;
+}
+
+const GROUP_KEYS: Readonly<Record<UsageGrouping, readonly ('credentialId' | 'channel' | 'day')[]>> = {
+  client: ['credentialId'],
+  channel: ['credentialId', 'channel'],
+  day: ['day'],
+};
+
+/** True for outcomes the gateway counts as 5xx. */
+export function isFailureOutcome(outcome: string): boolean {
+  return outcome.startsWith('UPSTREAM_');
+}
+
+/**
+ * Pivots usage rows into one line per group, in the rows' order.
+ *
+ * @example buildUsageReport(await store.queryUsage({ by: 'client' }), 'client')
+ */
+export function buildUsageReport(rows: readonly UsageRow[], by: UsageGrouping): UsageReportLine[] {
+  const lines = new Map<string, { group: Record<string, string>; outcomes: Record<string, number> }>();
+  for (const row of rows) {
+    const group: Record<string, string> = {};
+    for (const key of GROUP_KEYS[by]) group[key] = row[key] ?? '';
+    const name = JSON.stringify(group);
+    let line = lines.get(name);
+    if (line === undefined) lines.set(name, (line = { group, outcomes: {} }));
+    line.outcomes[row.outcome] = (line.outcomes[row.outcome] ?? 0) + row.count;
+  }
+  return [...lines.values()].map(({ group, outcomes }) => {
+    let ok = 0;
+    let refused = 0;
+    let failed = 0;
+    for (const [outcome, count] of Object.entries(outcomes)) {
+      if (outcome === 'ok') ok += count;
+      else if (isFailureOutcome(outcome)) failed += count;
+      else refused += count;
+    }
+    return { group, ok, refused, failed, total: ok + refused + failed, outcomes };
+  });
+}

@@ -1,0 +1,115 @@
+/**
+ * The shared store suite: every implementation of the `MapsignStore` contract (SQLite now,
+ * PostgreSQL later) runs these same tests against a real database from its factory.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import type { MapsignStore } from '../../src/store/index.js';
+import { isStoreError } from '../../src/store/index.js';
+
+/** Opens a fresh, empty store; a second call with the same `shared` handle opens the same database. */
+export interface StoreFactory {
+  open(): Promise<MapsignStore>;
+  /** A second connection to the same database, as another process would have. */
+  reopen(): Promise<MapsignStore>;
+  cleanup(): Promise<void>;
+}
+
+const T0 = Date.UTC(2026, 0, 10, 12);
+const HOUR = 3_600_000;
+
+/** Registers the contract tests for one store implementation. */
+export function runStoreSuite(name: string, makeFactory: () => Promise<StoreFactory>): void {
+  describe(`store contract: ${name}`, () => {
+    let factory: StoreFactory;
+    let store: MapsignStore;
+    before(async () => {
+      factory = await makeFactory();
+      store = await factory.open();
+    });
+    after(async () => {
+      await store.close();
+      await factory.cleanup();
+    });
+
+    test('inserts, gets and lists credentials without secret text', async () => {
+      await store.insertCredential({ id: 'gme-a', scheme: 'google', label: 'first', secretText: 'S1', createdAt: T0 });
+      await store.insertCredential({ id: 'key-b', scheme: 'streetmaps', label: null, secretText: 'S2', createdAt: T0 + 1 });
+      const got = await store.getCredential('gme-a');
+      assert.deepEqual(got, { id: 'gme-a', scheme: 'google', label: 'first', createdAt: T0, revokedAt: null, secrets: [{ version: 1, createdAt: T0, expiresAt: null }] });
+      assert.deepEqual((await store.listCredentials()).map((c) => c.id), ['gme-a', 'key-b']);
+      assert.doesNotMatch(JSON.stringify(await store.listCredentials()), /S1|S2/);
+      assert.equal(await store.getCredential('nope'), undefined);
+    });
+
+    test('refuses a duplicate id with CREDENTIAL_EXISTS', async () => {
+      await assert.rejects(store.insertCredential({ id: 'gme-a', scheme: 'google', label: null, secretText: 'X', createdAt: T0 }), (e) => isStoreError(e, 'CREDENTIAL_EXISTS') && /gme-a/.test(e.message));
+    });
+
+    test('rotation keeps the previous secret until the overlap ends', async () => {
+      const marker = await store.changeMarker();
+      await store.rotateSecret('gme-a', 'S1b', T0 + HOUR, T0 + 25 * HOUR);
+      assert.notEqual(await store.changeMarker(), marker);
+      const during = (await store.loadVerifierRecords(T0 + 2 * HOUR)).find((r) => r.id === 'gme-a')!;
+      assert.deepEqual(during.secrets, [{ text: 'S1b', expiresAt: null }, { text: 'S1', expiresAt: T0 + 25 * HOUR }]);
+      const afterOverlap = (await store.loadVerifierRecords(T0 + 25 * HOUR)).find((r) => r.id === 'gme-a')!;
+      assert.deepEqual(afterOverlap.secrets, [{ text: 'S1b', expiresAt: null }]);
+      const info = (await store.getCredential('gme-a'))!;
+      assert.deepEqual(info.secrets.map((s) => [s.version, s.expiresAt]), [[2, null], [1, T0 + 25 * HOUR]]);
+    });
+
+    test('a second rotation never extends an earlier expiry', async () => {
+      await store.rotateSecret('gme-a', 'S1c', T0 + 2 * HOUR, T0 + 50 * HOUR);
+      const info = (await store.getCredential('gme-a'))!;
+      assert.deepEqual(info.secrets.map((s) => [s.version, s.expiresAt]), [[3, null], [2, T0 + 50 * HOUR], [1, T0 + 25 * HOUR]]);
+    });
+
+    test('revocation is visible to a second connection through the change marker', async () => {
+      const other = await factory.reopen();
+      try {
+        const marker = await other.changeMarker();
+        await store.revokeCredential('key-b', T0 + 3 * HOUR);
+        await store.revokeCredential('key-b', T0 + 4 * HOUR);
+        assert.notEqual(await other.changeMarker(), marker);
+        const record = (await other.loadVerifierRecords(T0 + 3 * HOUR)).find((r) => r.id === 'key-b')!;
+        assert.equal(record.revoked, true);
+        assert.equal((await other.getCredential('key-b'))!.revokedAt, T0 + 3 * HOUR);
+      } finally {
+        await other.close();
+      }
+    });
+
+    test('rotate and revoke name missing or revoked credentials', async () => {
+      const cases: [() => Promise<void>, string][] = [
+        [() => store.rotateSecret('nope', 'x', T0, T0), 'CREDENTIAL_NOT_FOUND'],
+        [() => store.revokeCredential('nope', T0), 'CREDENTIAL_NOT_FOUND'],
+        [() => store.rotateSecret('key-b', 'x', T0, T0), 'CREDENTIAL_REVOKED'],
+      ];
+      for (const [run, code] of cases) await assert.rejects(run(), (e) => isStoreError(e, code as never));
+    });
+
+    test('usage batches add up and group by client, channel and day', async () => {
+      await store.recordUsage([
+        { day: '2026-01-10', credentialId: 'gme-a', channel: '', outcome: 'ok', count: 3 },
+        { day: '2026-01-10', credentialId: 'gme-a', channel: 'web', outcome: 'ok', count: 2 },
+        { day: '2026-01-11', credentialId: 'gme-a', channel: 'web', outcome: 'ok', count: 1 },
+        { day: '2026-01-11', credentialId: '', channel: '', outcome: 'SIGNATURE_MISMATCH', count: 4 },
+      ]);
+      await store.recordUsage([{ day: '2026-01-10', credentialId: 'gme-a', channel: '', outcome: 'ok', count: 5 }]);
+      await store.recordUsage([]);
+      assert.deepEqual(await store.queryUsage({ by: 'client' }), [
+        { credentialId: '', outcome: 'SIGNATURE_MISMATCH', count: 4 },
+        { credentialId: 'gme-a', outcome: 'ok', count: 11 },
+      ]);
+      assert.deepEqual(await store.queryUsage({ by: 'channel', since: '2026-01-11' }), [
+        { credentialId: '', channel: '', outcome: 'SIGNATURE_MISMATCH', count: 4 },
+        { credentialId: 'gme-a', channel: 'web', outcome: 'ok', count: 1 },
+      ]);
+      assert.deepEqual(await store.queryUsage({ by: 'day' }), [
+        { day: '2026-01-10', outcome: 'ok', count: 10 },
+        { day: '2026-01-11', outcome: 'SIGNATURE_MISMATCH', count: 4 },
+        { day: '2026-01-11', outcome: 'ok', count: 1 },
+      ]);
+    });
+  });
+}
