@@ -3,9 +3,15 @@
  * To add a command, import it and append it to the list — nothing else needs to change.
  */
 import type { Command } from '../command.js';
+import { explain } from './explain.js';
 import { keygen } from './keygen.js';
+import { sign } from './sign.js';
+import { verify } from './verify.js';
 
 /** Every `mapsign` subcommand. */
 export const COMMANDS: readonly Command[] = [
+  sign,
+  verify,
+  explain,
   keygen,
 ];

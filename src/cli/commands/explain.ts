@@ -1,0 +1,54 @@
+/**
+ * `mapsign explain URL`: the URL Signing Debugger in a terminal — the core's `explainUrl`,
+ * rendered for people (in colour on a terminal) or as one JSON object with `--json`.
+ * The secret is optional: without it the report shows the structure and the warnings only.
+ */
+import { explainUrl, guessScheme } from '../../index.js';
+import { parseCommandArgs } from '../args.js';
+import type { Command } from '../command.js';
+import { CREDENTIAL_HELP, CREDENTIAL_OPTIONS, credentialFrom } from '../credential-options.js';
+import { renderExplainReport } from '../explain-report.js';
+import { schemeOption } from '../scheme-option.js';
+import { styleFor } from '../style.js';
+import { UsageError } from '../usage.js';
+
+const HELP = `Usage: mapsign explain URL [options]
+
+Explain a signed URL: the exact string that is signed, the provided and the expected signature,
+warnings about bytes that clients and proxies rewrite, and the most likely cause of a mismatch.
+The secret is optional (MAPSIGN_SECRET, --secret-file, or --ask-secret); without it, only the
+structure and the warnings. The scheme is guessed from the URL unless --scheme is given.
+Exit status: 0 when the signature is valid (or not checked and well formed), 1 when not, 2 for a usage error.
+
+Options:
+  ${CREDENTIAL_HELP}
+
+  --json             print the report as one JSON object
+  -h, --help         show this help
+
+Examples:
+  mapsign explain 'https://maps.googleapis.com/maps/api/geocode/json?address=New York&client=clientID'
+  MAPSIGN_SECRET='vNIXE0xscrmjlyV-12Nj_BvUPaw=' mapsign explain \\
+    'https://maps.googleapis.com/maps/api/geocode/json?address=New%20York&client=clientID&signature=chaRF2hTJKOScPr-RQCEhZbSzIE='
+`;
+
+/** The `explain` command. */
+export const explain: Command = {
+  name: 'explain',
+  summary: 'explain why a signed URL is or is not valid',
+  async run(argv, io) {
+    const { values, positionals } = parseCommandArgs(argv, { ...CREDENTIAL_OPTIONS, json: { type: 'boolean' } });
+    if (values.help === true) {
+      io.stdout.write(HELP);
+      return 0;
+    }
+    const [url, extra] = positionals;
+    if (url === undefined) throw new UsageError("Give the URL to explain, in single quotes: mapsign explain 'https://…'.");
+    if (extra !== undefined) throw new UsageError('explain takes one URL; quote it so the shell does not split it at & or spaces.');
+    const scheme = schemeOption(values.scheme, false);
+    const credential = await credentialFrom(values, scheme ?? schemeOption(guessScheme(url), true), io, { required: false });
+    const report = explainUrl(url, credential, scheme === undefined ? {} : { scheme: scheme.name });
+    io.stdout.write(values.json === true ? `${JSON.stringify(report)}\n` : renderExplainReport(report, styleFor(io)));
+    return report.verdict === 'invalid' ? 1 : 0;
+  },
+};

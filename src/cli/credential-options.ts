@@ -1,0 +1,77 @@
+/**
+ * The credential options shared by `sign`, `verify` and `explain` — `--scheme`, `--client`,
+ * `--key`, and the secret sources — turned into a parsed core `Credential`.
+ *
+ * What each scheme needs: google, `--client ID` (optional when the URLs carry `client=`) and a
+ * base64url secret; streetmaps, `--key KEY` (same) and a base64url secret; maptiler, only the
+ * token `KEY_SECRET` as the secret, which names its key itself.
+ */
+import { parseCredential, type Credential, type CredentialInput, type Scheme } from '../index.js';
+import type { CliIo } from './command.js';
+import { optionalString } from './args.js';
+import { SCHEME_HELP } from './scheme-option.js';
+import { missingSecretMessage, readSecret, SECRET_HELP, SECRET_OPTIONS } from './secret-source.js';
+import { UsageError } from './usage.js';
+
+/** Options for `parseCommandArgs`. */
+export const CREDENTIAL_OPTIONS = {
+  scheme: { type: 'string' },
+  client: { type: 'string' },
+  key: { type: 'string' },
+  ...SECRET_OPTIONS,
+} as const;
+
+/** Help text for {@link CREDENTIAL_OPTIONS}. */
+export const CREDENTIAL_HELP = `${SCHEME_HELP}
+  --client ID        google: the client ID (gme-…), unless the URLs carry client=
+  --key KEY          streetmaps: the API key, unless the URLs carry key=
+  ${SECRET_HELP}
+
+The secret: google and streetmaps, the URL-safe base64 signing secret; maptiler, the whole
+token KEY_SECRET (it names the key, so --key is not needed).`;
+
+const LABELS = { google: 'Google signing secret', streetmaps: 'Streetmaps signing secret', maptiler: 'MapTiler token (KEY_SECRET)' } as const;
+
+/** Parsed option values a credential is built from. */
+export interface CredentialValues {
+  readonly client?: unknown;
+  readonly key?: unknown;
+  readonly 'secret-file'?: unknown;
+  readonly 'ask-secret'?: unknown;
+}
+
+function input(scheme: Scheme, secret: string, client: string | undefined, key: string | undefined): CredentialInput {
+  if (scheme.name !== 'google' && client !== undefined) {
+    throw new UsageError(`--client is for google client IDs; ${scheme.name} ${scheme.name === 'maptiler' ? 'takes its key from the token' : 'uses --key'}.`);
+  }
+  if (scheme.name !== 'streetmaps' && key !== undefined) {
+    throw new UsageError(scheme.name === 'maptiler' ? 'A maptiler token KEY_SECRET names its key: drop --key.' : '--key is for streetmaps; google uses --client.');
+  }
+  if (scheme.name === 'maptiler') return { scheme: 'maptiler', token: secret };
+  if (scheme.name === 'google') return { scheme: 'google', secret, ...(client === undefined ? {} : { client }) };
+  return { scheme: 'streetmaps', secret, ...(key === undefined ? {} : { key }) };
+}
+
+/**
+ * Reads the secret and parses the credential for `scheme`; `undefined` when no secret was
+ * given and `required` is false. Bad secret text throws the core's `MapsignError`
+ * (`INVALID_SECRET`, `INVALID_TOKEN`), whose message never repeats the secret.
+ *
+ * @example const credential = await credentialFrom(values, scheme, io, { required: true })
+ */
+export async function credentialFrom(
+  values: CredentialValues,
+  scheme: Scheme,
+  io: Pick<CliIo, 'stdin' | 'stderr' | 'env'>,
+  options: { readonly required: boolean },
+): Promise<Credential | undefined> {
+  const client = optionalString(values.client);
+  const key = optionalString(values.key);
+  const prompt = values['ask-secret'] === true ? 'always' : options.required ? 'auto' : 'never';
+  const secret = await readSecret(io, { file: optionalString(values['secret-file']), label: LABELS[scheme.name], prompt });
+  if (secret === undefined) {
+    if (options.required) throw new UsageError(missingSecretMessage());
+    return undefined;
+  }
+  return parseCredential(input(scheme, secret, client, key));
+}

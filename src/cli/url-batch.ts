@@ -1,0 +1,129 @@
+/**
+ * Runs a per-URL handler over the URLs of one invocation — the arguments, or else one URL per
+ * line from `--input FILE` or stdin, streamed in constant memory (`line-stream.ts`) — writing
+ * to stdout or `--output FILE`. Shared by `sign` and `verify`.
+ *
+ * A failed URL is reported by the handler (stderr, with its line number) and the run goes on,
+ * unless `--strict` stops it at the first; the exit status is 1 when any URL failed.
+ */
+import { open, type FileHandle } from 'node:fs/promises';
+import { finished } from 'node:stream/promises';
+import type { CliIo } from './command.js';
+import { optionalString } from './args.js';
+import { streamLines } from './line-stream.js';
+import { createProgress, type Progress } from './progress.js';
+import { UsageError } from './usage.js';
+
+/** Options for `parseCommandArgs`. */
+export const URL_BATCH_OPTIONS = {
+  input: { type: 'string', short: 'i' },
+  output: { type: 'string', short: 'o' },
+  strict: { type: 'boolean' },
+  json: { type: 'boolean' },
+} as const;
+
+/** Help text for {@link URL_BATCH_OPTIONS}. */
+export const URL_BATCH_HELP = `-i, --input FILE   read URLs from FILE, one per line (default: stdin when no URL is given)
+  -o, --output FILE  write to FILE instead of stdout
+  --strict           stop at the first URL that fails
+  --json             one JSON object per URL, with its line number`;
+
+/** The longest input line read; longer lines are skipped as errors without being buffered. */
+export const MAX_LINE_LENGTH = 64 * 1024;
+
+/**
+ * Handles one URL: appends its output to `out` and returns true, or returns false when it
+ * failed (after calling `report` for a failure that belongs on stderr).
+ */
+export type UrlHandler = (url: string, lineNumber: number, out: string[]) => boolean;
+
+/** What a run needs besides the handler. */
+export interface UrlBatch {
+  /** The command name, for messages. */
+  readonly command: string;
+  readonly values: { readonly input?: unknown; readonly output?: unknown; readonly strict?: unknown };
+  readonly urls: readonly string[];
+}
+
+/** Where the URLs come from, checked before any secret is asked for. */
+export interface UrlSource {
+  readonly batch: UrlBatch;
+  readonly input: FileHandle | undefined;
+}
+
+async function openFile(path: string, flags: 'r' | 'w', option: string): Promise<FileHandle> {
+  try {
+    return await open(path, flags);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const why = code === 'ENOENT' ? 'no such file or directory' : code === 'EACCES' ? 'permission denied' : code === 'EISDIR' ? 'it is a directory' : (code ?? 'failed');
+    throw new UsageError(`Cannot ${flags === 'r' ? 'read' : 'write'} ${option} ${JSON.stringify(path)} (${why}).`);
+  }
+}
+
+/**
+ * Checks where the URLs come from and opens `--input`; a {@link UsageError} when there are
+ * none (stdin is a terminal and no URL was given) or two sources.
+ */
+export async function openUrlSource(batch: UrlBatch, io: Pick<CliIo, 'stdin'>): Promise<UrlSource> {
+  const inputPath = optionalString(batch.values.input);
+  if (inputPath !== undefined && batch.urls.length > 0) throw new UsageError('Give URLs as arguments or with --input FILE, not both.');
+  if (inputPath === undefined && batch.urls.length === 0 && io.stdin.isTTY === true) {
+    throw new UsageError('No URL given: pass URLs as arguments, --input FILE, or pipe them on stdin, one per line.');
+  }
+  return { batch, input: inputPath === undefined ? undefined : await openFile(inputPath, 'r', '--input') };
+}
+
+/** Writes `line N: message` for a failed URL to stderr, erasing the progress line first. */
+export type FailureReporter = (lineNumber: number, message: string) => void;
+
+/**
+ * Runs `handler` over every URL of `source`; resolves to the exit status (0, or 1 if any failed).
+ * `makeHandler` receives the reporter that writes failures to stderr.
+ */
+export async function runUrlBatch(source: UrlSource, io: CliIo, makeHandler: (report: FailureReporter) => UrlHandler): Promise<number> {
+  const { batch, input } = source;
+  const outputPath = optionalString(batch.values.output);
+  const outputFile = outputPath === undefined ? undefined : await openFile(outputPath, 'w', '--output');
+  const output = outputFile === undefined ? io.stdout : outputFile.createWriteStream();
+  const fromArguments = input === undefined && batch.urls.length > 0;
+  const where = fromArguments ? 'argument' : 'line';
+  let progress: Progress = { update() {}, clear() {} };
+  const report: FailureReporter = (lineNumber, message) => {
+    progress.clear();
+    io.stderr.write(`mapsign ${batch.command}: ${where} ${lineNumber}: ${message}\n`);
+  };
+  const handler = makeHandler(report);
+  const strict = batch.values.strict === true;
+  let failures = 0;
+  const counted: UrlHandler = (url, lineNumber, out) => {
+    if (handler(url, lineNumber, out)) return true;
+    failures += 1;
+    return !strict;
+  };
+  try {
+    if (fromArguments) {
+      const out: string[] = [];
+      for (const [index, url] of batch.urls.entries()) if (!counted(url, index + 1, out)) break;
+      output.write(out.join(''));
+    } else {
+      const size = input === undefined ? undefined : (await input.stat()).size;
+      progress = createProgress(io, 'URLs', size);
+      const stream = input === undefined ? io.stdin : input.createReadStream({ highWaterMark: 64 * 1024, autoClose: false });
+      const onOverlong = (lineNumber: number): boolean => {
+        report(lineNumber, `longer than ${MAX_LINE_LENGTH} characters, skipped; put one URL per line.`);
+        failures += 1;
+        return !strict;
+      };
+      await streamLines(stream as AsyncIterable<Buffer>, output, counted, { maxLineLength: MAX_LINE_LENGTH, onOverlong, onProgress: (b, l) => progress.update(b, l) });
+      progress.clear();
+    }
+  } finally {
+    await input?.close();
+    if (outputFile !== undefined) {
+      output.end();
+      await finished(output);
+    }
+  }
+  return failures > 0 ? 1 : 0;
+}
