@@ -1,0 +1,77 @@
+/**
+ * The "Check a signed URL" form: reads the URL, the scheme (or guesses it from `client=`,
+ * `key=` and the host) and the optional secret, runs the core's explain over WebCrypto and
+ * renders the report into the form's live region.
+ */
+import { explainUrl, guessScheme, parseCredential, type ExplainReport, type SchemeName } from '../../web.js';
+import { credentialInput, isSchemeName } from './credential-fields.js';
+import { byId, h } from './dom.js';
+import { describeFailure, renderFailure } from './failure.js';
+import { renderReport } from './render-report.js';
+
+/** What the form holds when submitted. */
+export interface CheckRequest {
+  readonly url: string;
+  /** A scheme name, or `guess`. */
+  readonly scheme: string;
+  /** The secret, or for MapTiler the token; empty when not given. */
+  readonly secret: string;
+}
+
+/**
+ * Explains `request.url`; core errors (a malformed secret, say) are thrown as `MapsignError`.
+ *
+ * @example (await checkUrl({ url, scheme: 'guess', secret })).verdict // 'valid'
+ */
+export async function checkUrl(request: CheckRequest): Promise<ExplainReport> {
+  // Surrounding whitespace comes from copying, never from the URL that was sent.
+  const url = request.url.trim();
+  const scheme: SchemeName = isSchemeName(request.scheme) ? request.scheme : guessScheme(url);
+  const input = credentialInput(scheme, '', request.secret);
+  if (input === undefined) return explainUrl(url, undefined, request.scheme === 'guess' ? {} : { scheme });
+  const report = await explainUrl(url, parseCredential(input));
+  // With a credential the core treats the scheme as given; the user asked us to guess it.
+  return request.scheme === 'guess' ? { ...report, schemeGuessed: true } : report;
+}
+
+/** The report, or the failure, ready to show: never throws. */
+async function respond(request: CheckRequest): Promise<HTMLElement> {
+  try {
+    return renderReport(await checkUrl(request));
+  } catch (error) {
+    return renderFailure(describeFailure(error, 'check the signature'));
+  }
+}
+
+/** Wires the check form of the page template. */
+export function setUpCheckForm(): void {
+  const form = byId('check-form', HTMLFormElement);
+  const url = byId('check-url', HTMLTextAreaElement);
+  const scheme = byId('check-scheme', HTMLSelectElement);
+  const secret = byId('check-secret', HTMLInputElement);
+  const output = byId('check-result', HTMLDivElement);
+  // A URL has no line breaks: Enter checks it, as in a one-line field (Shift+Enter still breaks).
+  url.addEventListener('keydown', (event) => {
+    if (event.key === 'Enter' && !event.shiftKey && !event.isComposing) {
+      event.preventDefault();
+      form.requestSubmit();
+    }
+  });
+  let run = 0;
+  form.addEventListener('submit', (event) => {
+    event.preventDefault();
+    const mine = ++run;
+    if (url.value.trim() === '') {
+      output.replaceChildren(h('p', { class: 'notice' }, 'Paste a signed URL first.'));
+      url.focus();
+      return;
+    }
+    output.setAttribute('aria-busy', 'true');
+    void respond({ url: url.value, scheme: scheme.value, secret: secret.value }).then((rendered) => {
+      // A slower earlier run must not overwrite the answer to a later one.
+      if (mine !== run) return;
+      output.replaceChildren(rendered);
+      output.removeAttribute('aria-busy');
+    });
+  });
+}

@@ -1,0 +1,126 @@
+/**
+ * Renders the core's explain report: verdict, likely causes with their fixes, the provided and
+ * expected signatures side by side, the exact signed string, the warnings and the URL taken
+ * apart. Only data is rendered (text nodes), never HTML from the URL.
+ */
+import { getScheme, type ExplainedParam, type ExplainReport, type LikelyCause, type UrlWarning } from '../../web.js';
+import { h } from './dom.js';
+import { renderRevealed } from './reveal.js';
+
+const VERDICT_TITLES: Readonly<Record<ExplainReport['verdict'], string>> = {
+  valid: 'Valid signature',
+  invalid: 'Invalid signature',
+  unchecked: 'Signature not checked',
+};
+
+function section(title: string, ...content: ReadonlyArray<Node | undefined>): HTMLElement {
+  return h('section', { class: 'report-part' }, h('h3', {}, title), ...content);
+}
+
+function renderVerdict(report: ExplainReport): HTMLElement {
+  const scheme = getScheme(report.scheme);
+  return h(
+    'div',
+    { class: `verdict verdict-${report.verdict}`, 'data-testid': 'verdict' },
+    h('p', { class: 'verdict-title' }, h('span', { class: 'verdict-icon', 'aria-hidden': 'true' }, report.verdict === 'valid' ? '✓' : report.verdict === 'invalid' ? '✗' : '?'), VERDICT_TITLES[report.verdict], report.reason === undefined ? undefined : h('code', { class: 'reason' }, report.reason)),
+    h('p', {}, report.message),
+    h('p', { class: 'muted' }, `Scheme: ${scheme.title}${report.schemeGuessed ? ' (guessed from the URL)' : ''}.`),
+  );
+}
+
+function renderCause(cause: LikelyCause): HTMLElement {
+  return h(
+    'li',
+    { class: 'cause', 'data-cause': cause.code },
+    h('p', { class: 'cause-title' }, cause.title),
+    h('p', {}, h('strong', {}, 'Fix: '), cause.fix),
+    h('p', { class: cause.confirmed ? 'tag tag-confirmed' : 'tag' }, cause.confirmed ? 'Confirmed: re-signing with this mistake gives exactly the signature in the URL.' : 'Not confirmed by re-signing.'),
+  );
+}
+
+/** A signature with the characters that differ from `other` marked. */
+function renderSignature(label: string, value: string | undefined, other: string | undefined, missing: string): HTMLElement {
+  const body = h('code', { class: 'signature' });
+  if (value === undefined) body.append(h('span', { class: 'muted' }, missing));
+  else {
+    const chars = [...value];
+    const others = other === undefined ? undefined : [...other];
+    chars.forEach((char, i) => body.append(others !== undefined && others[i] !== char ? h('mark', {}, char) : char));
+  }
+  return h('div', { class: 'signature-card' }, h('p', { class: 'label' }, label), body);
+}
+
+function renderWarning(warning: UrlWarning): HTMLElement {
+  const shown = warning.positions.slice(0, 8).map((p) => String(p + 1));
+  const more = warning.positions.length - shown.length;
+  return h(
+    'li',
+    { 'data-warning': warning.code },
+    h('code', {}, warning.code),
+    ' ',
+    warning.message,
+    shown.length === 0 ? undefined : h('span', { class: 'muted' }, ` At character ${shown.join(', ')}${more > 0 ? ` and ${more} more` : ''}.`),
+  );
+}
+
+function renderParam(param: ExplainedParam): HTMLElement {
+  return h(
+    'tr',
+    {},
+    h('th', { scope: 'row' }, renderRevealed(param.name)),
+    h('td', {}, renderRevealed(param.rawValue)),
+    h('td', {}, param.value === undefined ? h('span', { class: 'muted' }, 'not valid UTF-8') : renderRevealed(param.value)),
+  );
+}
+
+function renderBreakdown(report: ExplainReport): HTMLElement {
+  const parts = h(
+    'dl',
+    { class: 'parts' },
+    h('dt', {}, 'Origin'),
+    h('dd', {}, report.origin === undefined || report.origin === '' ? h('span', { class: 'muted' }, 'none (a /path?query)') : renderRevealed(report.origin)),
+    h('dt', {}, 'Path'),
+    h('dd', {}, report.path === undefined ? h('span', { class: 'muted' }, 'could not be read') : renderRevealed(report.path)),
+  );
+  const table =
+    report.params.length === 0
+      ? h('p', { class: 'muted' }, 'No query parameters.')
+      : h(
+          'div',
+          { class: 'table-scroll' },
+          h('table', { class: 'params' }, h('caption', {}, `Query parameters (${report.params.length})`), h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'Name'), h('th', { scope: 'col' }, 'Raw'), h('th', { scope: 'col' }, 'Decoded'))), h('tbody', {}, ...report.params.map(renderParam))),
+        );
+  return section('The URL taken apart', parts, table);
+}
+
+/**
+ * The whole report.
+ *
+ * @example output.replaceChildren(renderReport(await explainUrl(url, credential)))
+ */
+export function renderReport(report: ExplainReport): HTMLElement {
+  const scheme = getScheme(report.scheme);
+  const covers = scheme.signs === 'full-url' ? 'the whole URL' : 'the path and query';
+  return h(
+    'div',
+    { class: 'report' },
+    renderVerdict(report),
+    report.likelyCauses.length === 0 ? undefined : section(report.likelyCauses.length === 1 ? 'Likely cause' : 'Likely causes', h('ul', { class: 'causes' }, ...report.likelyCauses.map(renderCause))),
+    section(
+      'Signatures',
+      h(
+        'div',
+        { class: 'signatures' },
+        renderSignature('Provided (in the URL)', report.providedSignature, report.expectedSignature, 'no signature= parameter'),
+        renderSignature('Expected (computed here with your secret)', report.expectedSignature, report.providedSignature, 'type the secret to compute it'),
+      ),
+    ),
+    section(
+      'Signed string',
+      h('p', { class: 'muted' }, `HMAC-${scheme.algorithm.replace('-', '')} over ${covers}, without signature=. Spaces, invisible and non-ASCII characters are marked.`),
+      report.signedString === undefined ? h('p', { class: 'muted' }, 'Not known: this scheme signs the whole URL, so paste it with https:// and the host.') : h('pre', { class: 'signed-string', 'data-testid': 'signed-string' }, renderRevealed(report.signedString)),
+    ),
+    report.warnings.length === 0 ? undefined : section(`Warnings (${report.warnings.length})`, h('ul', { class: 'warnings' }, ...report.warnings.map(renderWarning))),
+    renderBreakdown(report),
+  );
+}

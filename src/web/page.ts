@@ -1,0 +1,69 @@
+/**
+ * The built URL Signing Debugger for servers: `mapsign serve` answers `/debugger` with it.
+ *
+ * `npm run build` bundles the page into one self-contained file, dist/web/debugger.html
+ * (scripts/build-web.mjs). This module reads that file once and caches it. The path is found
+ * relative to this module, two levels below the package root both as src/web/page.ts (tsx)
+ * and as dist/web/page.js (built), so both resolve to the same dist file.
+ *
+ * @example
+ * import { debuggerResponse } from './web/page.js'
+ * if (new URL(request.url).pathname === '/debugger') return debuggerResponse()
+ */
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+/** Absolute path of the built page. */
+export const DEBUGGER_PAGE_FILE = fileURLToPath(new URL('../../dist/web/debugger.html', import.meta.url));
+
+/**
+ * Headers to serve the page with. The page carries its own Content-Security-Policy (no
+ * requests, hashed inline script and style) in a meta tag; the header adds what a meta tag
+ * cannot say: no framing by other sites.
+ */
+export const DEBUGGER_PAGE_HEADERS: Readonly<Record<string, string>> = {
+  'content-type': 'text/html; charset=utf-8',
+  'content-security-policy': "frame-ancestors 'none'",
+  'x-content-type-options': 'nosniff',
+  'referrer-policy': 'no-referrer',
+  'cache-control': 'no-cache',
+};
+
+/** Thrown when dist/web/debugger.html is missing: the package was not built. */
+export class DebuggerPageMissingError extends Error {
+  override readonly name = 'DebuggerPageMissingError';
+  readonly code = 'DEBUGGER_PAGE_MISSING';
+
+  constructor(options?: { cause?: unknown }) {
+    super('The debugger page is not built: run `npm run build`, which writes dist/web/debugger.html.', options);
+  }
+}
+
+let cached: string | undefined;
+
+/**
+ * The page's HTML, read from dist on first use and cached for the life of the process.
+ *
+ * @throws {DebuggerPageMissingError} when the page has not been built
+ * @example response.end(debuggerPage())
+ */
+export function debuggerPage(): string {
+  if (cached !== undefined) return cached;
+  try {
+    cached = readFileSync(DEBUGGER_PAGE_FILE, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw new DebuggerPageMissingError({ cause: error });
+    throw error;
+  }
+  return cached;
+}
+
+/**
+ * A fetch-style `Response` for `GET /debugger` (200 with the page and its headers).
+ *
+ * @throws {DebuggerPageMissingError} when the page has not been built
+ * @example if (url.pathname === '/debugger') return debuggerResponse()
+ */
+export function debuggerResponse(): Response {
+  return new Response(debuggerPage(), { status: 200, headers: DEBUGGER_PAGE_HEADERS });
+}
