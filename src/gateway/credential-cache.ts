@@ -1,0 +1,108 @@
+/**
+ * The gateway's in-memory view of the credential store.
+ *
+ * Requests never touch the database: lookups read a `Map`. A timer polls the store's change
+ * marker (one indexed row) every 250 ms and reloads everything when it moves, so a revocation
+ * or rotation made by the CLI, the admin API or another process is enforced within a second.
+ * It also reloads when a rotated secret's overlap ends. If the store cannot be read, the last
+ * good view stays in force (fail static) and the error is reported.
+ */
+import { parseCredential, type CredentialLookup, type Secret, type VerifierCredential } from '../index.js';
+import type { MapsignStore } from '../store/contract.js';
+import { credentialInput } from '../store/credential-ops.js';
+
+/** Options for {@link CredentialCache.open}. */
+export interface CacheOptions {
+  /** How often to poll the change marker; default 250 ms. */
+  readonly pollMs?: number;
+  /** Clock, for tests. */
+  readonly now?: () => number;
+  /** Called with a description when the store cannot be read or a stored secret does not parse. */
+  readonly onError?: (message: string) => void;
+}
+
+/** A polling cache of verifier credentials. */
+export class CredentialCache {
+  readonly #store: MapsignStore;
+  readonly #now: () => number;
+  readonly #onError: (message: string) => void;
+  #byId = new Map<string, VerifierCredential>();
+  #marker = '';
+  #nextExpiry = Infinity;
+  #timer: NodeJS.Timeout | undefined;
+  #refreshing: Promise<void> | undefined;
+
+  private constructor(store: MapsignStore, options: CacheOptions) {
+    this.#store = store;
+    this.#now = options.now ?? Date.now;
+    this.#onError = options.onError ?? (() => {});
+  }
+
+  /**
+   * Loads the cache and starts polling.
+   *
+   * @example const cache = await CredentialCache.open(store); verifyUrl(url, cache.lookup)
+   */
+  static async open(store: MapsignStore, options: CacheOptions = {}): Promise<CredentialCache> {
+    const cache = new CredentialCache(store, options);
+    await cache.#reload();
+    cache.#timer = setInterval(() => void cache.poll(), options.pollMs ?? 250);
+    cache.#timer.unref();
+    return cache;
+  }
+
+  /** The lookup to hand to `verifyUrl`: a map read, no I/O. */
+  readonly lookup: CredentialLookup = (id) => this.#byId.get(id);
+
+  /** Number of credentials held. */
+  get size(): number {
+    return this.#byId.size;
+  }
+
+  /** Checks the change marker and reloads when it moved or a secret expired; never throws. */
+  poll(): Promise<void> {
+    this.#refreshing ??= this.#pollOnce().finally(() => {
+      this.#refreshing = undefined;
+    });
+    return this.#refreshing;
+  }
+
+  /** Stops polling. */
+  close(): void {
+    clearInterval(this.#timer);
+  }
+
+  async #pollOnce(): Promise<void> {
+    try {
+      const marker = await this.#store.changeMarker();
+      if (marker !== this.#marker || this.#now() >= this.#nextExpiry) await this.#reload();
+    } catch (error) {
+      this.#onError(`Cannot refresh credentials from the store; keeping the last ones loaded: ${(error as Error).message}`);
+    }
+  }
+
+  async #reload(): Promise<void> {
+    // Read the marker first: a change landing during the load moves it again and triggers
+    // another reload, rather than being missed.
+    const marker = await this.#store.changeMarker();
+    const now = this.#now();
+    const records = await this.#store.loadVerifierRecords(now);
+    const byId = new Map<string, VerifierCredential>();
+    let nextExpiry = Infinity;
+    for (const record of records) {
+      const secrets: Secret[] = [];
+      for (const secret of record.secrets) {
+        try {
+          secrets.push(parseCredential(credentialInput(record.scheme, record.id, secret.text)).secret);
+          if (secret.expiresAt !== null) nextExpiry = Math.min(nextExpiry, secret.expiresAt);
+        } catch {
+          this.#onError(`A stored secret of credential ${record.id} does not parse; rotate the credential.`);
+        }
+      }
+      byId.set(record.id, { scheme: record.scheme, id: record.id, secrets, revoked: record.revoked });
+    }
+    this.#byId = byId;
+    this.#marker = marker;
+    this.#nextExpiry = nextExpiry;
+  }
+}

@@ -1,0 +1,38 @@
+/**
+ * One structured JSON line per request: status, reason code, credential id, latency. The path
+ * is logged without its query, because the query carries the signature; nothing here ever
+ * holds a secret.
+ */
+
+/** What is logged about one request. */
+export interface RequestLogEntry {
+  readonly method: string;
+  /** Path only, never the query. */
+  readonly path: string;
+  readonly status: number;
+  /** `ok`, a verification reason code, or an upstream failure code. */
+  readonly outcome: string;
+  readonly credential?: string;
+  readonly channel?: string;
+  readonly ms: number;
+}
+
+/** Receives request log entries. */
+export type RequestLogger = (entry: RequestLogEntry) => void;
+
+/**
+ * Writes entries as JSON lines with a timestamp.
+ *
+ * @example createJsonLogger(process.stdout)({ method: 'GET', path: '/tiles/1/2/3.png', status: 200, outcome: 'ok', ms: 1.3 })
+ */
+export function createJsonLogger(stream: NodeJS.WritableStream): RequestLogger {
+  return (entry) => {
+    stream.write(`${JSON.stringify({ time: new Date().toISOString(), ...entry, ms: Math.round(entry.ms * 100) / 100 })}\n`);
+  };
+}
+
+/** The path part of a raw request target. */
+export function pathOf(target: string): string {
+  const cut = target.indexOf('?');
+  return cut < 0 ? target : target.slice(0, cut);
+}
