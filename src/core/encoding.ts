@@ -10,7 +10,9 @@
  */
 import { MapsignError } from './errors.js';
 
-const ALL_SAFE = /^(?:[A-Za-z0-9\-._~!$&()*+,;=:@/?]|%[0-9A-Fa-f]{2})*$/;
+// Unrolled (runs of safe characters between escapes): about twice as fast as a per-character
+// alternation, which matters because this scan is the main cost of signing a long URL.
+const ALL_SAFE = /^[A-Za-z0-9\-._~!$&()*+,;=:@/?]*(?:%[0-9A-Fa-f]{2}[A-Za-z0-9\-._~!$&()*+,;=:@/?]*)*$/;
 const SAFE_CHAR = /[A-Za-z0-9\-._~!$&()*+,;=:@/?]/;
 const HEX_PAIR = /^[0-9A-Fa-f]{2}$/;
 const DOT_SEGMENT = /(?:^|\/)(?:\.|%2e){1,2}(?:\/|$)/i;

@@ -21,7 +21,7 @@ import { DIGEST_BYTES, type HmacRequest } from './hmac.js';
 import { MAX_URL_LENGTH } from './limits.js';
 import { getScheme } from './schemes/index.js';
 import type { Scheme } from './schemes/scheme.js';
-import { decodeQueryComponent, findParams, joinUrl, splitUrl } from './url-parts.js';
+import { decodeQueryComponent, findParams, hasParam, indexOfParam, joinUrl, paramAt, splitUrl } from './url-parts.js';
 
 /** Options for signing. */
 export interface SignOptions {
@@ -67,21 +67,21 @@ function sendable(text: string, where: string, mode: 'encode' | 'reject'): strin
 /** Puts the credential's identity parameter into the query, per the scheme's rules. */
 function withIdentity(scheme: Scheme, credential: Credential, query: string | undefined): string {
   const param = scheme.identityParam;
-  if (query !== undefined && findParams(query, OTHER_IDENTITY[param]).length > 0) {
+  if (query !== undefined && hasParam(query, OTHER_IDENTITY[param])) {
     throw new MapsignError('CLIENT_AND_KEY', `The URL has both client= and key=; servers reject that. Remove ${OTHER_IDENTITY[param]}= to sign with a ${scheme.title} credential.`);
   }
-  const present = query === undefined ? [] : findParams(query, param);
-  if (present.length > 1) {
-    throw new MapsignError('DUPLICATE_PARAMETER', `The URL has ${present.length} ${param}= parameters; keep exactly one.`);
+  const at = query === undefined ? -1 : indexOfParam(query, param);
+  if (at >= 0 && indexOfParam(query!, param, at + 1) >= 0) {
+    throw new MapsignError('DUPLICATE_PARAMETER', `The URL has ${findParams(query!, param).length} ${param}= parameters; keep exactly one.`);
   }
-  const existing = present[0];
-  if (existing === undefined) {
+  if (at < 0) {
     if (credential.id === undefined) {
       throw new MapsignError('MISSING_CREDENTIAL_ID', `The URL has no ${param}= parameter and the credential names none: pass the ${param} with the credential.`);
     }
     return appendParam(query, `${param}=${encodeLiteral(credential.id, 'percent')}`);
   }
-  if (credential.id === undefined || decodeQueryComponent(existing.value) === credential.id) return query!;
+  const existing = paramAt(query!, param, at);
+  if (credential.id === undefined || existing.value === credential.id || decodeQueryComponent(existing.value) === credential.id) return query!;
   if (scheme.onOtherIdentity === 'replace') {
     return `${query!.slice(0, existing.start)}${param}=${encodeLiteral(credential.id, 'percent')}${query!.slice(existing.end)}`;
   }
@@ -115,7 +115,7 @@ export function planSignature(url: string, credential: Credential, options: Sign
     throw new MapsignError('DOT_SEGMENT', 'The path has a "." or ".." segment, which HTTP clients resolve before sending, so the server would see a different path; sign the resolved path.');
   }
   let query = parts.query === undefined ? undefined : sendable(parts.query, 'query', mode);
-  if (query !== undefined && findParams(query, 'signature').length > 0) {
+  if (query !== undefined && hasParam(query, 'signature')) {
     throw new MapsignError('ALREADY_SIGNED', 'The URL already has a signature= parameter; sign the URL without it.');
   }
   query = withChannel(withIdentity(scheme, credential, query), options.channel);

@@ -61,8 +61,32 @@ export function splitUrl(url: string, allowOriginless: boolean): RawUrl {
   return { origin, path: rest === '' ? '/' : rest, query, fragment };
 }
 
+// Signers see the same origin over and over: remember the last one and its normalised form.
+let lastRawOrigin = '';
+let lastOrigin = '';
+
+/** Where the authority ends: the first `/`, `?` or `#` after `://`, or the end of the URL. */
+function authorityEnd(url: string): number {
+  const start = url.indexOf('://') + 3;
+  let end = url.indexOf('/', start);
+  if (end < 0) end = url.length;
+  const mark = url.indexOf('?', start);
+  if (mark >= 0 && mark < end) end = mark;
+  const hash = url.indexOf('#', start);
+  return hash >= 0 && hash < end ? hash : end;
+}
+
 /** The normalised origin and how many characters of `url` it spans. */
 function parseOrigin(url: string): { origin: string; length: number } {
+  const end = authorityEnd(url);
+  if (end === lastRawOrigin.length && url.slice(0, end) === lastRawOrigin) return { origin: lastOrigin, length: end };
+  const parsed = normaliseOrigin(url);
+  lastRawOrigin = url.slice(0, parsed.length);
+  lastOrigin = parsed.origin;
+  return parsed;
+}
+
+function normaliseOrigin(url: string): { origin: string; length: number } {
   const match = ORIGIN.exec(url);
   if (match === null) {
     throw new MapsignError('INVALID_URL', 'Expected an absolute URL starting with https:// or http://, or a path starting with /.');
@@ -104,22 +128,8 @@ export interface RawParam {
 /** Every parameter named exactly `name` (raw, not decoded), in order. */
 export function findParams(query: string, name: string): RawParam[] {
   const found: RawParam[] = [];
-  let from = 0;
-  while (from <= query.length) {
-    const at = query.indexOf(name, from);
-    if (at < 0) break;
-    const after = at + name.length;
-    const boundaryBefore = at === 0 || query.charCodeAt(at - 1) === 38; /* & */
-    const next = query.charCodeAt(after);
-    const boundaryAfter = after === query.length || next === 61 /* = */ || next === 38;
-    if (boundaryBefore && boundaryAfter) {
-      let end = query.indexOf('&', after);
-      if (end < 0) end = query.length;
-      found.push({ name, value: next === 61 ? query.slice(after + 1, end) : '', start: at, end });
-      from = end + 1;
-    } else {
-      from = at + 1;
-    }
+  for (let at = indexOfParam(query, name); at >= 0; at = indexOfParam(query, name, found[found.length - 1]!.end)) {
+    found.push(paramAt(query, name, at));
   }
   return found;
 }
@@ -148,9 +158,39 @@ export function listParams(query: string): RawParam[] {
 
 /** Percent-decodes a raw query component (`+` as space), or `undefined` when it is not valid UTF-8. */
 export function decodeQueryComponent(raw: string): string | undefined {
+  if (raw.indexOf('%') < 0 && raw.indexOf('+') < 0) return raw;
   try {
     return decodeURIComponent(raw.replace(/\+/g, ' '));
   } catch {
     return undefined;
   }
+}
+
+/**
+ * Index where the first parameter named exactly `name` starts, at or after `from`; -1 if none.
+ * Allocates nothing: it runs on every signature.
+ */
+export function indexOfParam(query: string, name: string, from = 0): number {
+  let at = query.indexOf(name, from);
+  while (at >= 0) {
+    const after = at + name.length;
+    const next = query.charCodeAt(after);
+    const boundaryAfter = after === query.length || next === 61 /* = */ || next === 38; /* & */
+    if (boundaryAfter && (at === 0 || query.charCodeAt(at - 1) === 38)) return at;
+    at = query.indexOf(name, at + 1);
+  }
+  return -1;
+}
+
+/** True when the raw query has a parameter named exactly `name`. */
+export function hasParam(query: string, name: string): boolean {
+  return indexOfParam(query, name) >= 0;
+}
+
+/** The raw parameter `name` that starts at `start` (an index from {@link indexOfParam}). */
+export function paramAt(query: string, name: string, start: number): RawParam {
+  let end = query.indexOf('&', start);
+  if (end < 0) end = query.length;
+  const hasValue = query.charCodeAt(start + name.length) === 61; /* = */
+  return { name, value: hasValue ? query.slice(start + name.length + 1, end) : '', start, end };
 }

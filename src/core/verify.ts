@@ -6,13 +6,13 @@
  * valid secret (several during a rotation overlap). Exactly the last `signature` parameter is
  * removed — never every occurrence — so a second `signature=` cannot smuggle unsigned bytes.
  */
-import { decodeBase64urlIgnorePadding } from './base64.js';
+import { base64Padding } from './base64.js';
 import type { Credential, CredentialLookup, IdentityParam, SchemeName, VerifierCredential } from './credential.js';
 import { DIGEST_BYTES, type HmacAlgorithm } from './hmac.js';
 import type { Secret } from './secret.js';
 import { MAX_URL_LENGTH } from './limits.js';
 import { getScheme } from './schemes/index.js';
-import { decodeQueryComponent, findParams, splitUrl, type RawUrl } from './url-parts.js';
+import { decodeQueryComponent, hasParam, indexOfParam, paramAt, splitUrl, type RawUrl } from './url-parts.js';
 import { isMapsignError } from './errors.js';
 
 /** Why a URL did not verify. Stable: safe to branch on, log and count. */
@@ -89,7 +89,9 @@ export interface VerificationCheck {
   readonly message: string;
   /** The provided signature, unpadded URL-safe base64. */
   readonly provided: string;
-  readonly success: Omit<VerifySuccess, 'secretIndex'>;
+  readonly scheme: SchemeName;
+  readonly credentialId: string;
+  readonly channel: string | undefined;
 }
 
 function fail(reason: VerifyReason, extra: Omit<VerifyFailure, 'valid' | 'reason' | 'message'> = {}, message = REASON_MESSAGES[reason]): VerifyFailure {
@@ -106,22 +108,46 @@ function resolve(source: VerifySource, id: string, param: IdentityParam): Verifi
 
 /** The identity parameter of a query, or the reason there is no usable one. */
 function identityOf(query: string): { param: IdentityParam; raw: string } | VerifyReason {
-  const clients = findParams(query, 'client');
-  const keys = findParams(query, 'key');
-  if (clients.length > 0 && keys.length > 0) return 'CLIENT_AND_KEY';
-  const found = clients.length > 0 ? clients : keys;
-  if (found.length === 0) return 'MISSING_CREDENTIAL_ID';
-  if (found.length > 1) return 'DUPLICATE_PARAMETER';
-  return { param: clients.length > 0 ? 'client' : 'key', raw: found[0]!.value };
+  const client = indexOfParam(query, 'client');
+  const key = indexOfParam(query, 'key');
+  if (client >= 0 && key >= 0) return 'CLIENT_AND_KEY';
+  if (client < 0 && key < 0) return 'MISSING_CREDENTIAL_ID';
+  const param: IdentityParam = client >= 0 ? 'client' : 'key';
+  const at = client >= 0 ? client : key;
+  if (indexOfParam(query, param, at + 1) >= 0) return 'DUPLICATE_PARAMETER';
+  return { param, raw: paramAt(query, param, at).value };
 }
 
-/** Strips `=` (or `%3D`) padding; `undefined` when what is left is not strict base64url of `bytes` bytes. */
+const URL_SAFE_CHARS = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+const shapes = new Map<number, RegExp>();
+
+/**
+ * The exact shape of an unpadded base64url encoding of `bytes` bytes: right length, URL-safe
+ * alphabet, and a last character whose unused low bits are zero (strict, so no two texts
+ * pass for one signature).
+ */
+function signatureShape(bytes: number): RegExp {
+  let shape = shapes.get(bytes);
+  if (shape === undefined) {
+    const length = Math.ceil((bytes * 4) / 3);
+    const unusedBits = length * 6 - bytes * 8;
+    const last = [...URL_SAFE_CHARS].filter((_, value) => value % (1 << unusedBits) === 0).join('').replace('-', '\\-');
+    shape = new RegExp(`^[A-Za-z0-9_-]{${length - 1}}[${last}]$`);
+    shapes.set(bytes, shape);
+  }
+  return shape;
+}
+
+/** The signature without `=` (or `%3D`) padding, or `undefined` when it is not strict base64url of `bytes` bytes. */
 function normaliseSignature(raw: string, bytes: number): string | undefined {
-  const text = raw.replace(/(?:%3D)+$/i, (pad) => '='.repeat(pad.length / 3));
-  const decoded = decodeBase64urlIgnorePadding(text);
-  if (decoded === undefined || decoded.length !== bytes) return undefined;
-  const end = text.indexOf('=');
-  return end < 0 ? text : text.slice(0, end);
+  const length = Math.ceil((bytes * 4) / 3);
+  if (raw.length > length) {
+    const padding = raw.slice(length);
+    const expected = base64Padding(length);
+    if (padding !== expected && padding.toUpperCase() !== expected.replace(/=/g, '%3D')) return undefined;
+  }
+  const text = raw.length > length ? raw.slice(0, length) : raw;
+  return signatureShape(bytes).test(text) ? text : undefined;
 }
 
 function splitOrFail(url: string): RawUrl | VerifyFailure {
@@ -149,49 +175,47 @@ export function prepareVerification(url: string, source: VerifySource, options: 
   // A fragment never reaches a server, so it is ignored here exactly as a server would.
   const query = parts.query;
   if (query === undefined) return fail('MISSING_SIGNATURE');
-  const signatures = findParams(query, 'signature');
-  const last = signatures[signatures.length - 1];
-  if (last === undefined) return fail('MISSING_SIGNATURE');
-  if (last.end !== query.length) return fail('SIGNATURE_NOT_LAST');
-  const unsignedQuery = query.slice(0, Math.max(0, last.start - 1));
+  const lastAmpersand = query.lastIndexOf('&');
+  if (indexOfParam(query, 'signature', lastAmpersand + 1) !== lastAmpersand + 1) {
+    return fail(hasParam(query, 'signature') ? 'SIGNATURE_NOT_LAST' : 'MISSING_SIGNATURE');
+  }
+  const unsignedQuery = query.slice(0, Math.max(0, lastAmpersand));
   const identity = identityOf(unsignedQuery);
   if (typeof identity === 'string') return fail(identity);
   const id = decodeQueryComponent(identity.raw);
   if (id === undefined || id === '') return fail('MISSING_CREDENTIAL_ID');
-  const channels = findParams(unsignedQuery, 'channel');
-  if (channels.length > 1) return fail('DUPLICATE_PARAMETER');
-  const channel = channels[0] === undefined ? undefined : decodeQueryComponent(channels[0].value);
+  const channelAt = indexOfParam(unsignedQuery, 'channel');
+  if (channelAt >= 0 && indexOfParam(unsignedQuery, 'channel', channelAt + 1) >= 0) return fail('DUPLICATE_PARAMETER');
+  const channel = channelAt < 0 ? undefined : decodeQueryComponent(paramAt(unsignedQuery, 'channel', channelAt).value);
   const credential = resolve(source, id, identity.param);
-  const known = { credentialId: id, ...(channel === undefined ? {} : { channel }) };
-  if (credential === undefined) return fail('UNKNOWN_CREDENTIAL', known);
+  if (credential === undefined) return fail('UNKNOWN_CREDENTIAL', described(id, channel));
   const scheme = getScheme(credential.scheme);
   if (scheme.identityParam !== identity.param) {
-    return fail('UNKNOWN_CREDENTIAL', known, `This credential is a ${scheme.title} credential and is sent as ${scheme.identityParam}=, not ${identity.param}=.`);
+    return fail('UNKNOWN_CREDENTIAL', described(id, channel), `This credential is a ${scheme.title} credential and is sent as ${scheme.identityParam}=, not ${identity.param}=.`);
   }
   const origin = parts.origin === '' ? options.origin ?? '' : parts.origin;
-  const pathAndQuery = `${parts.path}?${unsignedQuery}`;
   if (scheme.signs === 'full-url' && origin === '') {
-    return fail('MALFORMED_URL', known, `${scheme.title} signs the whole URL: give the absolute URL (or the public origin) to verify it.`);
+    return fail('MALFORMED_URL', described(id, channel), `${scheme.title} signs the whole URL: give the absolute URL (or the public origin) to verify it.`);
   }
-  const signedString = scheme.signs === 'full-url' ? origin + pathAndQuery : pathAndQuery;
-  const context = { ...known, scheme: credential.scheme, signedString };
-  if (credential.revoked === true) return fail('REVOKED_CREDENTIAL', context);
-  const provided = normaliseSignature(last.value, DIGEST_BYTES[scheme.algorithm]);
-  if (provided === undefined) return fail('MALFORMED_SIGNATURE', context);
+  const signedString = scheme.signs === 'full-url' ? `${origin}${parts.path}?${unsignedQuery}` : `${parts.path}?${unsignedQuery}`;
+  if (credential.revoked === true) return fail('REVOKED_CREDENTIAL', described(id, channel, credential.scheme, signedString));
+  const provided = normaliseSignature(query.slice(lastAmpersand + 11), DIGEST_BYTES[scheme.algorithm]);
+  if (provided === undefined) return fail('MALFORMED_SIGNATURE', described(id, channel, credential.scheme, signedString));
+  return { algorithm: scheme.algorithm, secrets: credential.secrets, message: signedString, provided, scheme: credential.scheme, credentialId: id, channel };
+}
+
+/** What a failure can say about the request once its credential is known. */
+function described(credentialId: string, channel: string | undefined, scheme?: SchemeName, signedString?: string): Omit<VerifyFailure, 'valid' | 'reason' | 'message'> {
   return {
-    algorithm: scheme.algorithm,
-    secrets: credential.secrets,
-    message: signedString,
-    provided,
-    success: { valid: true, scheme: credential.scheme, credentialId: id, channel, signedString },
+    credentialId,
+    ...(channel === undefined ? {} : { channel }),
+    ...(scheme === undefined ? {} : { scheme }),
+    ...(signedString === undefined ? {} : { signedString }),
   };
 }
 
 /** The result once the HMACs are compared: `matched` is the index of the matching secret, or -1. */
 export function concludeVerification(check: VerificationCheck, matched: number): VerifyResult {
-  if (matched < 0) {
-    const { credentialId, channel, scheme, signedString } = check.success;
-    return fail('SIGNATURE_MISMATCH', { credentialId, scheme, signedString, ...(channel === undefined ? {} : { channel }) });
-  }
-  return { ...check.success, secretIndex: matched };
+  if (matched < 0) return fail('SIGNATURE_MISMATCH', described(check.credentialId, check.channel, check.scheme, check.message));
+  return { valid: true, scheme: check.scheme, credentialId: check.credentialId, channel: check.channel, secretIndex: matched, signedString: check.message };
 }
