@@ -28,10 +28,11 @@ export function canPrompt(io: Pick<CliIo, 'stdin'>): boolean {
 export function promptHidden(io: Pick<CliIo, 'stdin' | 'stderr'>, question: string): Promise<string> {
   const { stdin, stderr } = io;
   if (!canGoRaw(stdin)) return Promise.reject(new UsageError('Cannot ask for the secret: stdin is not a terminal.'));
-  stderr.write(question);
+  // Raw mode first: anything typed once the question shows must already be unechoed.
   stdin.setRawMode(true);
   stdin.setEncoding('utf8');
   stdin.resume();
+  stderr.write(question);
   return new Promise((resolve, reject) => {
     let text = '';
     const finish = (outcome: () => void): void => {

@@ -1,0 +1,124 @@
+/**
+ * Runs the real built `mapsign` binary (`dist/cli/main.js`) as a child process, with a clean
+ * environment, bounded time, and a check that no secret given to it ever comes back out.
+ * `runInTerminal` runs it under a pseudo-terminal (util-linux `script`) for the prompt and
+ * colour tests. Not a test file itself (no `.test.ts`).
+ */
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+/** The built binary. */
+export const BIN = fileURLToPath(new URL('../../dist/cli/main.js', import.meta.url));
+
+if (!existsSync(BIN)) {
+  throw new Error(`${BIN} is missing: run 'npm run build' first (npm test does it), then run the CLI tests.`);
+}
+
+/** Google's published test credential (seed 001); valid nowhere. */
+export const GOOGLE_SECRET = 'vNIXE0xscrmjlyV-12Nj_BvUPaw=';
+export const GOOGLE_URL = 'https://maps.googleapis.com/maps/api/geocode/json?address=New+York&client=clientID';
+export const GOOGLE_SIGNED = `${GOOGLE_URL}&signature=chaRF2hTJKOScPr-RQCEhZbSzIE=`;
+
+/** What a run printed and how it ended. */
+export interface RunResult {
+  readonly status: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** Options for a run. */
+export interface RunOptions {
+  /** Put into MAPSIGN_SECRET, and asserted never to appear in stdout or stderr. */
+  readonly secret?: string;
+  /** More text that must never appear in stdout or stderr (secret files, prompt answers). */
+  readonly forbidden?: readonly string[];
+  readonly env?: Readonly<Record<string, string>>;
+  readonly input?: string;
+  readonly timeoutMs?: number;
+  /** Node options before the script, e.g. `--import` a probe. */
+  readonly nodeArgs?: readonly string[];
+}
+
+/** A Node option that prints `peak-rss-kb=N` on stderr as the process exits. */
+export const PEAK_RSS_PROBE = `--import=data:text/javascript,process.on('exit',()=>process.stderr.write('peak-rss-kb='+process.resourceUsage().maxRSS+'\\n'))`;
+
+/** The peak RSS in MB reported by {@link PEAK_RSS_PROBE}. */
+export function peakRssMb(stderr: string): number {
+  const match = /peak-rss-kb=(\d+)/.exec(stderr);
+  assert.ok(match, `no peak RSS in ${JSON.stringify(stderr.slice(-200))}`);
+  return Number(match[1]) / 1024;
+}
+
+function baseEnv(options: RunOptions): Record<string, string> {
+  return {
+    PATH: process.env.PATH ?? '/usr/bin:/bin',
+    LANG: 'C.UTF-8',
+    ...(options.secret === undefined ? {} : { MAPSIGN_SECRET: options.secret }),
+    ...options.env,
+  };
+}
+
+/** Fails when any secret of `options` appears in what the run printed. */
+export function assertNoSecret(result: RunResult, options: RunOptions): void {
+  for (const secret of [options.secret, ...(options.forbidden ?? [])]) {
+    if (secret === undefined || secret === '') continue;
+    assert.ok(!result.stdout.includes(secret), `a secret appeared on stdout: ${JSON.stringify(result.stdout.slice(0, 300))}`);
+    assert.ok(!result.stderr.includes(secret), `a secret appeared on stderr: ${JSON.stringify(result.stderr.slice(0, 300))}`);
+  }
+}
+
+function collect(args: readonly string[], command: string, options: RunOptions, onStdout?: (text: string, write: (s: string) => void) => void): Promise<RunResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { env: baseEnv(options), stdio: ['pipe', 'pipe', 'pipe'], timeout: options.timeoutMs ?? 20_000 });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+      stdout += chunk;
+      onStdout?.(stdout, (text) => child.stdin.write(text));
+    });
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+    child.stdin.on('error', () => {}); // the child may exit before reading all its input
+    child.on('error', reject);
+    child.on('close', (status) => {
+      const result = { status, stdout, stderr };
+      try {
+        assertNoSecret(result, options);
+        resolve(result);
+      } catch (error) {
+        reject(error);
+      }
+    });
+    if (options.input !== undefined) child.stdin.end(options.input);
+    else if (onStdout === undefined) child.stdin.end();
+  });
+}
+
+/**
+ * Runs `mapsign ARGS` with stdin from `options.input` (empty otherwise).
+ *
+ * @example const { status, stdout } = await runCli(['sign', '--scheme', 'google', GOOGLE_URL], { secret: GOOGLE_SECRET })
+ */
+export function runCli(args: readonly string[], options: RunOptions = {}): Promise<RunResult> {
+  return collect([...(options.nodeArgs ?? []), BIN, ...args], process.execPath, options);
+}
+
+const shellQuote = (arg: string): string => `'${arg.replace(/'/g, `'\\''`)}'`;
+
+/**
+ * Runs `mapsign ARGS` on a pseudo-terminal (stdin, stdout and stderr are all the terminal, so
+ * their output arrives together on stdout with CRLF line ends). When `answer` is given it is
+ * typed, followed by Enter, once the secret prompt has appeared.
+ */
+export function runInTerminal(args: readonly string[], options: RunOptions & { readonly answer?: string } = {}): Promise<RunResult> {
+  const command = [process.execPath, BIN, ...args].map(shellQuote).join(' ');
+  let answered = false;
+  const answer = options.answer;
+  return collect(['-qec', command, '/dev/null'], 'script', { ...options, env: { TERM: 'xterm', ...options.env } }, (text, write) => {
+    if (answer !== undefined && !answered && text.includes('(input hidden): ')) {
+      answered = true;
+      write(`${answer}\r`);
+    }
+  });
+}

@@ -1,0 +1,71 @@
+/**
+ * The `mapsign` binary as a whole: global help and version, unknown commands and options,
+ * and `--help` with examples on every command.
+ */
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { describe, it } from 'node:test';
+import { BIN, runCli } from './helpers.js';
+
+const COMMANDS = ['sign', 'verify', 'explain', 'keygen'];
+
+describe('mapsign', () => {
+  it('starts with a node shebang so the bin runs directly', () => {
+    assert.equal(readFileSync(BIN, 'utf8').split('\n')[0], '#!/usr/bin/env node');
+  });
+
+  it('--help lists every command and exits 0', async () => {
+    const { status, stdout, stderr } = await runCli(['--help']);
+    assert.equal(status, 0);
+    assert.equal(stderr, '');
+    for (const name of COMMANDS) assert.match(stdout, new RegExp(`^  ${name} +\\S`, 'm'));
+  });
+
+  it('without a command prints the overview on stderr and exits 2', async () => {
+    const { status, stdout, stderr } = await runCli([]);
+    assert.equal(status, 2);
+    assert.equal(stdout, '');
+    assert.match(stderr, /^Usage: mapsign COMMAND/);
+  });
+
+  it('--version prints the package version', async () => {
+    const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+    const { status, stdout } = await runCli(['--version']);
+    assert.equal(status, 0);
+    assert.equal(stdout, `${pkg.version}\n`);
+  });
+
+  for (const [args, expected] of [
+    [['frobnicate'], /^mapsign: Unknown command "frobnicate"; the commands are .*sign.*\nRun 'mapsign --help' for usage\.\n$/],
+    [['--frobnicate'], /^mapsign: Unknown option "--frobnicate"; the commands are /],
+  ] as const) {
+    it(`${args.join(' ')} is a usage error (exit 2) naming the commands`, async () => {
+      const { status, stdout, stderr } = await runCli(args);
+      assert.equal(status, 2);
+      assert.equal(stdout, '');
+      assert.match(stderr, expected);
+    });
+  }
+
+  for (const name of COMMANDS) {
+    it(`${name} --help shows usage and examples and exits 0`, async () => {
+      const { status, stdout, stderr } = await runCli([name, '--help']);
+      assert.equal(status, 0);
+      assert.equal(stderr, '');
+      assert.match(stdout, new RegExp(`^Usage: mapsign ${name}`));
+      assert.match(stdout, /\nExamples:\n {2}\S/);
+    });
+
+    it(`help ${name} is the same as ${name} --help`, async () => {
+      const [viaHelp, viaFlag] = await Promise.all([runCli(['help', name]), runCli([name, '--help'])]);
+      assert.equal(viaHelp.stdout, viaFlag.stdout);
+    });
+
+    it(`${name} with an unknown option is a usage error (exit 2) pointing to --help`, async () => {
+      const { status, stdout, stderr } = await runCli([name, '--scheme', 'google', '--frobnicate']);
+      assert.equal(status, 2);
+      assert.equal(stdout, '');
+      assert.equal(stderr, `mapsign ${name}: Unknown option '--frobnicate'.\nRun 'mapsign ${name} --help' for usage.\n`);
+    });
+  }
+});
