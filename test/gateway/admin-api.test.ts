@@ -1,0 +1,89 @@
+/**
+ * The admin HTTP API on its own unix socket with a bearer token, against the same SQLite file
+ * the gateway verifies from: create, list, show, rotate, revoke, usage, and the refusals.
+ */
+import assert from 'node:assert/strict';
+import { request as httpRequest } from 'node:http';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { createGateway } from '../../src/gateway/index.js';
+import { parseCredential, signUrl } from '../../src/index.js';
+import { credentialInput } from '../../src/store/index.js';
+import { eventually, rawGet, startTestGateway, startUpstream, tempDir } from './helpers.js';
+
+const TOKEN = 'admin-token-for-tests-0123456789';
+
+function call(socketPath: string, method: string, path: string, body?: unknown, token = TOKEN): Promise<{ status: number; json: any }> {
+  return new Promise((resolve, reject) => {
+    const req = httpRequest({ socketPath, method, path, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' } }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (chunk: Buffer) => chunks.push(chunk));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, json: JSON.parse(Buffer.concat(chunks).toString()) }));
+    });
+    req.on('error', reject);
+    req.end(body === undefined ? undefined : JSON.stringify(body));
+  });
+}
+
+test('admin API: credential lifecycle and usage over a unix socket, enforced by the running gateway', async (t) => {
+  const upstream = await startUpstream(t);
+  const socketPath = join(await tempDir(t), 'admin.sock');
+  const { gateway } = await startTestGateway(t, upstream.url, { admin: { listen: { path: socketPath }, token: TOKEN } });
+  assert.equal(gateway.adminAddress, socketPath);
+
+  assert.equal((await call(socketPath, 'GET', '/credentials', undefined, 'wrong-token')).status, 401);
+  const created = await call(socketPath, 'POST', '/credentials', { scheme: 'google', label: 'acme web' });
+  assert.equal(created.status, 201);
+  const { id, secret } = created.json.issued as { id: string; secret: string };
+  assert.equal(created.json.label, 'acme web');
+
+  const listed = await call(socketPath, 'GET', '/credentials');
+  assert.deepEqual(listed.json.map((c: { id: string }) => c.id), [id]);
+  assert.ok(!JSON.stringify(listed.json).includes(secret), 'secrets are shown only at creation');
+  assert.equal((await call(socketPath, 'GET', `/credentials/${id}`)).json.scheme, 'google');
+
+  const target = signUrl(`http://gw/a?client=${id}`, parseCredential(credentialInput('google', id, secret))).slice('http://gw'.length);
+  assert.ok(await eventually(async () => (await rawGet(gateway.address, target)).status === 200, 1000));
+
+  const rotated = await call(socketPath, 'POST', `/credentials/${id}/rotate`, { overlap: '1h' });
+  assert.equal(rotated.status, 200);
+  assert.notEqual(rotated.json.issued.secret, secret);
+  assert.equal(rotated.json.secrets.length, 2);
+
+  assert.equal((await call(socketPath, 'POST', `/credentials/${id}/revoke`)).json.revokedAt > 0, true);
+  assert.ok(await eventually(async () => (await rawGet(gateway.address, target)).status === 403, 1000), 'revocation enforced');
+
+  await gateway.usage.flush();
+  const usage = await call(socketPath, 'GET', '/usage?by=client');
+  assert.equal(usage.status, 200);
+  const line = usage.json.find((l: { group: { credentialId: string } }) => l.group.credentialId === id);
+  assert.ok(line.ok >= 1 && line.outcomes.REVOKED_CREDENTIAL >= 1, JSON.stringify(usage.json));
+
+  const refusals: [string, string, unknown, number, string][] = [
+    ['POST', '/credentials', { scheme: 'nope' }, 400, 'INVALID_INPUT'],
+    ['POST', '/credentials', { scheme: 'google', id }, 409, 'CREDENTIAL_EXISTS'],
+    ['GET', '/credentials/missing', undefined, 404, 'CREDENTIAL_NOT_FOUND'],
+    ['POST', `/credentials/${id}/rotate`, {}, 409, 'CREDENTIAL_REVOKED'],
+    ['POST', '/credentials/missing/rotate', { overlap: 'soon' }, 400, 'INVALID_INPUT'],
+    ['GET', '/usage?by=week', undefined, 400, 'INVALID_INPUT'],
+    ['GET', '/elsewhere', undefined, 404, 'NOT_FOUND'],
+  ];
+  for (const [method, path, body, status, code] of refusals) {
+    const response = await call(socketPath, method, path, body);
+    assert.equal(response.status, status, `${method} ${path}`);
+    assert.equal(response.json.error.code, code, `${method} ${path}`);
+  }
+});
+
+test('the gateway handler answers in-memory Requests (fetch-first, no socket)', async (t) => {
+  const upstream = await startUpstream(t);
+  const gateway = createGateway({ upstream: upstream.url, credentials: () => undefined });
+  t.after(() => gateway.close());
+  assert.equal((await gateway.fetch(new Request('http://gw/healthz'), {})).status, 200);
+  const refused = await gateway.fetch(new Request('http://gw/a?client=gme-x&signature=AAAA'), {});
+  assert.equal(refused.status, 403);
+  assert.match(await refused.text(), /UNKNOWN_CREDENTIAL/);
+  const custom = createGateway({ upstream: upstream.url, credentials: () => undefined, routes: { '/debugger': async () => new Response('page') } });
+  t.after(() => custom.close());
+  assert.equal(await (await custom.fetch(new Request('http://gw/debugger/app.js'), {})).text(), 'page', 'one extra route serves its subtree');
+});
