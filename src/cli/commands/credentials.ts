@@ -1,0 +1,133 @@
+/**
+ * `mapsign credentials create|list|show|rotate|revoke`: manages the gateway's credentials in
+ * its database, safely while `mapsign serve` runs (a running gateway picks changes up within
+ * a second). A secret is printed once, when it is created or rotated, and never again.
+ */
+import { parseCommandArgs, optionalString } from '../args.js';
+import type { CliIo, Command } from '../command.js';
+import { UsageError } from '../usage.js';
+import { createCredential, DEFAULT_OVERLAP_MS, isStoreError, openSqliteStore, parseDuration, rotateCredential, type CredentialInfo, type IssuedSecret, type MapsignStore } from '../../store/index.js';
+import { formatTable, resolveDbPath } from '../../store/locate.js';
+
+const HELP = `Usage: mapsign credentials ACTION [options]
+
+Manage the credentials a gateway verifies, in its database (default ./mapsign.db or $MAPSIGN_DB).
+
+Actions:
+  create --scheme NAME [--id ID] [--label TEXT]   issue a credential; prints its secret ONCE
+  list                                            every credential (never a secret)
+  show ID                                         one credential and its secrets' versions
+  rotate ID [--overlap 24h]                       issue a new secret; the old one stays valid for the overlap
+  revoke ID                                       refuse the credential from now on (a running gateway within 1 s)
+
+Options:
+  --db PATH          the database file
+  --scheme NAME      google | streetmaps | maptiler
+  --overlap DURATION how long the previous secret keeps working after a rotation (24h, 90m, 0)
+  --json             machine-readable output
+  -h, --help         show this help
+
+Examples:
+  mapsign credentials create --scheme google --label "acme web"
+  mapsign credentials rotate gme-0123456789abcdef --overlap 1h
+  mapsign credentials revoke gme-0123456789abcdef
+`;
+
+function date(ms: number | null): string {
+  return ms === null ? '-' : new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+
+function describe(info: CredentialInfo): string {
+  const lines = [`id:       ${info.id}`, `scheme:   ${info.scheme}`, `label:    ${info.label ?? '-'}`, `created:  ${date(info.createdAt)}`, `status:   ${info.revokedAt === null ? 'active' : `revoked ${date(info.revokedAt)}`}`];
+  for (const secret of info.secrets) lines.push(`secret v${secret.version}: created ${date(secret.createdAt)}, ${secret.expiresAt === null ? 'current' : `valid until ${date(secret.expiresAt)}`}`);
+  return `${lines.join('\n')}\n`;
+}
+
+function printIssued(io: CliIo, issued: IssuedSecret, json: boolean, what: string): void {
+  const { text, credential } = issued;
+  if (json) {
+    io.stdout.write(`${JSON.stringify({ ...credential, issued: text })}\n`);
+    return;
+  }
+  const lines = [`${what} ${credential.scheme} credential ${credential.id}`, `${credential.scheme === 'google' ? 'client' : 'key'}: ${text.id}`, `secret: ${text.secret}`];
+  if (text.token !== undefined) lines.push(`token:  ${text.token}`);
+  io.stdout.write(`${lines.join('\n')}\n`);
+  io.stderr.write('This secret is shown only now: store it in your secrets manager.\n');
+}
+
+async function act(store: MapsignStore, action: string, positionals: readonly string[], values: Record<string, unknown>, io: CliIo): Promise<number> {
+  const json = values['json'] === true;
+  const id = positionals[0];
+  const needId = (): string => {
+    if (id === undefined) throw new UsageError(`credentials ${action} needs the credential id: mapsign credentials ${action} ID.`);
+    return id;
+  };
+  switch (action) {
+    case 'create': {
+      const scheme = optionalString(values['scheme']);
+      if (scheme === undefined) throw new UsageError('credentials create needs --scheme google, streetmaps or maptiler.');
+      const chosen = optionalString(values['id']);
+      const label = optionalString(values['label']);
+      printIssued(io, await createCredential(store, { scheme, ...(chosen === undefined ? {} : { id: chosen }), ...(label === undefined ? {} : { label }) }), json, 'Created');
+      return 0;
+    }
+    case 'list': {
+      const list = await store.listCredentials();
+      if (json) io.stdout.write(`${JSON.stringify(list)}\n`);
+      else io.stdout.write(formatTable(['ID', 'SCHEME', 'STATUS', 'SECRETS', 'CREATED', 'LABEL'], list.map((c) => [c.id, c.scheme, c.revokedAt === null ? 'active' : 'revoked', String(c.secrets.filter((s) => s.expiresAt === null || s.expiresAt > Date.now()).length), date(c.createdAt), c.label ?? ''])));
+      return 0;
+    }
+    case 'show': {
+      const info = await store.getCredential(needId());
+      if (info === undefined) throw new UsageError(`No credential with id ${id}; list them with \`mapsign credentials list\`.`);
+      io.stdout.write(json ? `${JSON.stringify(info)}\n` : describe(info));
+      return 0;
+    }
+    case 'rotate': {
+      const overlap = optionalString(values['overlap']);
+      const overlapMs = overlap === undefined ? DEFAULT_OVERLAP_MS : parseDuration(overlap, '--overlap');
+      printIssued(io, await rotateCredential(store, needId(), { overlapMs }), json, 'Rotated');
+      return 0;
+    }
+    case 'revoke': {
+      await store.revokeCredential(needId(), Date.now());
+      const info = (await store.getCredential(needId()))!;
+      io.stdout.write(json ? `${JSON.stringify(info)}\n` : `Revoked ${info.id} at ${date(info.revokedAt)}; a running gateway refuses it within a second.\n`);
+      return 0;
+    }
+    default:
+      throw new UsageError(`Unknown action ${JSON.stringify(action)}; use create, list, show, rotate or revoke.`);
+  }
+}
+
+/** The `credentials` command. */
+export const credentials: Command = {
+  name: 'credentials',
+  summary: 'create, list, show, rotate or revoke gateway credentials',
+  async run(argv, io) {
+    const { values, positionals } = parseCommandArgs(argv, {
+      db: { type: 'string' },
+      scheme: { type: 'string' },
+      id: { type: 'string' },
+      label: { type: 'string' },
+      overlap: { type: 'string' },
+      json: { type: 'boolean' },
+    });
+    if (values.help === true) {
+      io.stdout.write(HELP);
+      return 0;
+    }
+    const [action, ...rest] = positionals;
+    if (action === undefined) throw new UsageError('Name an action: create, list, show, rotate or revoke.');
+    const store = openSqliteStore(resolveDbPath(values.db, io.env));
+    try {
+      return await act(store, action, rest, values, io);
+    } catch (error) {
+      if (!isStoreError(error)) throw error;
+      io.stderr.write(`mapsign credentials: ${error.code}: ${error.message}\n`);
+      return error.code === 'INVALID_INPUT' ? 2 : 1;
+    } finally {
+      await store.close();
+    }
+  },
+};

@@ -1,0 +1,139 @@
+/**
+ * `mapsign serve`: runs the verifying gateway in front of an upstream map service until
+ * SIGTERM or SIGINT, then drains in-flight requests, writes the last usage counts and exits 0.
+ * The database is created on first run. One JSON log line per request goes to stdout; notices
+ * go to stderr. The admin token comes from `$MAPSIGN_ADMIN_TOKEN` or a file — never argv.
+ */
+import { readFile } from 'node:fs/promises';
+import { parseCommandArgs, optionalString } from '../args.js';
+import type { Command } from '../command.js';
+import { UsageError } from '../usage.js';
+import { checkPublicUrl, createJsonLogger, startGateway, type ListenTarget } from '../../gateway/index.js';
+import { openSqliteStore, parseDuration } from '../../store/index.js';
+import { resolveDbPath } from '../../store/locate.js';
+
+const HELP = `Usage: mapsign serve --upstream URL [options]
+
+Verify every request's signature, then forward it to the upstream; refuse the rest with a 403
+that says why. Stops cleanly on SIGTERM or Ctrl-C (in-flight requests finish first).
+
+Options:
+  --upstream URL          the map service to protect, e.g. http://127.0.0.1:8080 (required)
+  --port N                port to listen on (default 8787)
+  --host ADDR             address to listen on (default 127.0.0.1; 0.0.0.0 for every interface)
+  --db PATH               database file, created on first run (default ./mapsign.db or $MAPSIGN_DB)
+  --public-url URL        public origin for MapTiler-style full-URL signatures, e.g. https://tiles.example.com
+  --trust-proxy ADDR      believe X-Forwarded-Proto/Host from this peer (repeatable; 'loopback' for 127.0.0.1 and ::1)
+  --upstream-timeout D    answer 504 when the upstream is slower than this (default 10s)
+  --keep-auth-params      forward client=, key= and signature= to the upstream (default: removed)
+  --admin-port N          serve the admin API on 127.0.0.1:N
+  --admin-socket PATH     serve the admin API on a unix socket
+  --admin-token-file PATH admin bearer token (default: $MAPSIGN_ADMIN_TOKEN)
+  --log stdout|none       per-request JSON log lines (default stdout)
+  --drain D               longest wait for in-flight requests on shutdown (default 10s)
+  --insecure-no-verify    forward without verifying (benchmarks only)
+  -h, --help              show this help
+
+Example:
+  mapsign serve --upstream http://127.0.0.1:8080 --port 8787 --db /var/lib/mapsign/mapsign.db
+`;
+
+function portOption(value: string | undefined, name: string, fallback?: number): number | undefined {
+  if (value === undefined) return fallback;
+  const port = Number(value);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`${name} must be a port number from 0 to 65535, not ${JSON.stringify(value)}.`);
+  return port;
+}
+
+async function adminToken(file: string | undefined, env: Readonly<Record<string, string | undefined>>): Promise<string> {
+  let token = env['MAPSIGN_ADMIN_TOKEN'];
+  if (file !== undefined) {
+    try {
+      token = (await readFile(file, 'utf8')).split(/\r?\n/, 1)[0]!.trim();
+    } catch {
+      throw new UsageError(`Cannot read --admin-token-file ${JSON.stringify(file)}; give a file holding only the token.`);
+    }
+  }
+  if (token === undefined || token.length < 16) throw new UsageError('The admin API needs a token of at least 16 characters in $MAPSIGN_ADMIN_TOKEN or --admin-token-file (e.g. from `openssl rand -hex 32`).');
+  return token;
+}
+
+/** Resolves on the first SIGTERM or SIGINT, with its name. */
+function stopSignal(): Promise<string> {
+  return new Promise((resolve) => {
+    const on = (signal: string): void => {
+      process.off('SIGTERM', on);
+      process.off('SIGINT', on);
+      resolve(signal);
+    };
+    process.on('SIGTERM', on);
+    process.on('SIGINT', on);
+  });
+}
+
+/** The `serve` command. */
+export const serve: Command = {
+  name: 'serve',
+  summary: 'run the verifying gateway in front of a map service',
+  async run(argv, io) {
+    const { values, positionals } = parseCommandArgs(argv, {
+      upstream: { type: 'string' },
+      port: { type: 'string' },
+      host: { type: 'string' },
+      db: { type: 'string' },
+      'public-url': { type: 'string' },
+      'trust-proxy': { type: 'string', multiple: true },
+      'upstream-timeout': { type: 'string' },
+      'keep-auth-params': { type: 'boolean' },
+      'admin-port': { type: 'string' },
+      'admin-socket': { type: 'string' },
+      'admin-token-file': { type: 'string' },
+      log: { type: 'string' },
+      drain: { type: 'string' },
+      'insecure-no-verify': { type: 'boolean' },
+    });
+    if (values.help === true) {
+      io.stdout.write(HELP);
+      return 0;
+    }
+    if (positionals.length > 0) throw new UsageError(`serve takes no arguments, got ${JSON.stringify(positionals[0])}.`);
+    const upstream = optionalString(values.upstream);
+    if (upstream === undefined || checkPublicUrl(upstream) !== undefined) throw new UsageError('--upstream URL is required: the http(s) address of the map service to protect, e.g. http://127.0.0.1:8080.');
+    const publicUrl = optionalString(values['public-url']);
+    if (publicUrl !== undefined && checkPublicUrl(publicUrl) !== undefined) throw new UsageError(checkPublicUrl(publicUrl)!);
+    const log = optionalString(values.log) ?? 'stdout';
+    if (log !== 'stdout' && log !== 'none') throw new UsageError('--log must be stdout or none.');
+    const adminPort = portOption(optionalString(values['admin-port']), '--admin-port');
+    const adminSocket = optionalString(values['admin-socket']);
+    if (adminPort !== undefined && adminSocket !== undefined) throw new UsageError('Give --admin-port or --admin-socket, not both.');
+    const adminListen: ListenTarget | undefined = adminSocket !== undefined ? { path: adminSocket } : adminPort !== undefined ? { port: adminPort, host: '127.0.0.1' } : undefined;
+    const admin = adminListen === undefined ? undefined : { listen: adminListen, token: await adminToken(optionalString(values['admin-token-file']), io.env) };
+    const upstreamTimeoutMs = parseDuration(optionalString(values['upstream-timeout']) ?? '10s', '--upstream-timeout');
+    const drainMs = parseDuration(optionalString(values.drain) ?? '10s', '--drain');
+    const db = resolveDbPath(optionalString(values.db), io.env);
+    const verify = values['insecure-no-verify'] !== true;
+
+    const gateway = await startGateway({
+      store: openSqliteStore(db),
+      upstream,
+      listen: { port: portOption(optionalString(values.port), '--port', 8787)!, host: optionalString(values.host) ?? '127.0.0.1' },
+      verify,
+      stripAuthParams: values['keep-auth-params'] !== true,
+      upstreamTimeoutMs,
+      ...(publicUrl === undefined ? {} : { publicUrl }),
+      ...(values['trust-proxy'] === undefined ? {} : { trustProxy: values['trust-proxy'] }),
+      ...(admin === undefined ? {} : { admin }),
+      ...(log === 'stdout' ? { log: createJsonLogger(io.stdout) } : {}),
+      warn: (message) => io.stderr.write(`mapsign serve: ${message}\n`),
+    });
+    const stopped = stopSignal();
+    if (!verify) io.stderr.write('mapsign serve: WARNING: --insecure-no-verify forwards every request unverified.\n');
+    io.stderr.write(`mapsign serve: listening on ${gateway.address}, forwarding to ${upstream}, database ${db} (${gateway.cache.size} credentials)\n`);
+    if (gateway.adminAddress !== undefined) io.stderr.write(`mapsign serve: admin API on ${gateway.adminAddress}\n`);
+    const signal = await stopped;
+    io.stderr.write(`mapsign serve: ${signal}: draining in-flight requests\n`);
+    await gateway.close(drainMs);
+    io.stderr.write('mapsign serve: stopped; usage counts written\n');
+    return 0;
+  },
+};

@@ -1,0 +1,64 @@
+/**
+ * `mapsign usage`: the gateway's request counts per client, channel or day, with how many
+ * passed, were refused (by reason) and failed upstream — a table, or JSON with `--json`.
+ */
+import { parseCommandArgs, optionalString } from '../args.js';
+import type { Command } from '../command.js';
+import { UsageError } from '../usage.js';
+import { buildUsageReport, openSqliteStore, type UsageGrouping } from '../../store/index.js';
+import { formatTable, resolveDbPath } from '../../store/locate.js';
+
+const HELP = `Usage: mapsign usage [--since DATE] [--by client|channel|day] [--json]
+
+Request counts from the gateway's database (default ./mapsign.db or $MAPSIGN_DB). Counts are
+written by the running gateway about once a second and on shutdown.
+
+Options:
+  --db PATH      the database file
+  --since DATE   first UTC day to include, YYYY-MM-DD (default: everything)
+  --by WHAT      client (default), channel or day
+  --json         one JSON array: group, ok, refused, failed, total and the count per outcome
+  -h, --help     show this help
+
+Outcomes: ok; a refusal reason (SIGNATURE_MISMATCH, REVOKED_CREDENTIAL, …); UPSTREAM_5XX,
+UPSTREAM_UNREACHABLE or UPSTREAM_TIMEOUT. Refusals that name no known credential are counted
+under the client "(none)".
+`;
+
+const GROUPINGS: readonly UsageGrouping[] = ['client', 'channel', 'day'];
+
+/** The `usage` command. */
+export const usage: Command = {
+  name: 'usage',
+  summary: 'print gateway request counts per client, channel or day',
+  async run(argv, io) {
+    const { values, positionals } = parseCommandArgs(argv, { db: { type: 'string' }, since: { type: 'string' }, by: { type: 'string' }, json: { type: 'boolean' } });
+    if (values.help === true) {
+      io.stdout.write(HELP);
+      return 0;
+    }
+    if (positionals.length > 0) throw new UsageError(`usage takes no arguments, got ${JSON.stringify(positionals[0])}.`);
+    const by = (optionalString(values.by) ?? 'client') as UsageGrouping;
+    if (!GROUPINGS.includes(by)) throw new UsageError(`--by must be client, channel or day, not ${JSON.stringify(values.by)}.`);
+    const since = optionalString(values.since);
+    if (since !== undefined && (!/^\d{4}-\d{2}-\d{2}$/.test(since) || Number.isNaN(Date.parse(since)))) throw new UsageError(`--since takes a UTC day as YYYY-MM-DD, e.g. 2026-01-31, not ${JSON.stringify(since)}.`);
+    const store = openSqliteStore(resolveDbPath(values.db, io.env));
+    try {
+      const report = buildUsageReport(await store.queryUsage({ by, ...(since === undefined ? {} : { since }) }), by);
+      if (values.json === true) {
+        io.stdout.write(`${JSON.stringify(report)}\n`);
+        return 0;
+      }
+      const groupTitles = by === 'day' ? ['DAY'] : by === 'channel' ? ['CLIENT', 'CHANNEL'] : ['CLIENT'];
+      const rows = report.map((line) => {
+        const group = by === 'day' ? [line.group['day']!] : by === 'channel' ? [line.group['credentialId'] || '(none)', line.group['channel'] || '-'] : [line.group['credentialId'] || '(none)'];
+        const reasons = Object.entries(line.outcomes).filter(([outcome]) => outcome !== 'ok').map(([outcome, count]) => `${outcome}=${count}`).join(' ');
+        return [...group, String(line.total), String(line.ok), String(line.refused), String(line.failed), reasons];
+      });
+      io.stdout.write(rows.length === 0 ? 'No requests counted yet.\n' : formatTable([...groupTitles, 'TOTAL', 'OK', 'REFUSED', 'FAILED', 'OUTCOMES'], rows));
+      return 0;
+    } finally {
+      await store.close();
+    }
+  },
+};
