@@ -36,8 +36,8 @@ export interface Harness {
   readonly hits: () => number;
   /** Opens the page (served by default) and waits until its script has run. */
   open(where?: 'served' | 'file'): Promise<Page>;
-  /** Saves a full-page screenshot as test-artifacts/web/NAME.png. */
-  shot(page: Page, name: string): Promise<void>;
+  /** Saves a screenshot (the full page unless `fullPage` is false) as test-artifacts/web/NAME.png. */
+  shot(page: Page, name: string, fullPage?: boolean): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -86,8 +86,8 @@ export async function startHarness(): Promise<Harness> {
       await page.locator('html[data-ready="true"]').waitFor({ state: 'attached' });
       return page;
     },
-    async shot(page, name) {
-      await page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true });
+    async shot(page, name, fullPage = true) {
+      await page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage });
     },
     async close() {
       await context.close();

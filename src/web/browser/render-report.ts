@@ -68,8 +68,8 @@ function renderParam(param: ExplainedParam): HTMLElement {
     'tr',
     {},
     h('th', { scope: 'row' }, renderRevealed(param.name)),
-    h('td', {}, renderRevealed(param.rawValue)),
-    h('td', {}, param.value === undefined ? h('span', { class: 'muted' }, 'not valid UTF-8') : renderRevealed(param.value)),
+    h('td', { 'data-label': 'Raw' }, renderRevealed(param.rawValue)),
+    h('td', { 'data-label': 'Decoded' }, param.value === undefined ? h('span', { class: 'muted' }, 'not valid UTF-8') : renderRevealed(param.value)),
   );
 }
 

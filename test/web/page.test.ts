@@ -1,0 +1,48 @@
+/**
+ * The built debugger page as the gateway serves it (src/web/page.ts): one self-contained HTML
+ * file whose Content-Security-Policy pins exactly the inline script and style it carries.
+ */
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { before, describe, it } from 'node:test';
+import { DEBUGGER_PAGE_HEADERS, debuggerPage, debuggerResponse } from '../../src/web/page.js';
+
+const hashOf = (text: string): string => `'sha256-${createHash('sha256').update(text, 'utf8').digest('base64')}'`;
+
+before(() => {
+  execFileSync(process.execPath, [new URL('../../scripts/build-web.mjs', import.meta.url).pathname], { stdio: 'pipe', timeout: 60_000 });
+});
+
+describe('the built page', () => {
+  it('is one file: no external script, style, image or link', () => {
+    const html = debuggerPage();
+    assert.match(html, /^<!doctype html>/);
+    assert.doesNotMatch(html, /<script[^>]+src=/i);
+    assert.doesNotMatch(html, /<link[^>]+rel="stylesheet"/i);
+    assert.doesNotMatch(html, /\b(?:src|href)="(?:https?:)?\/\//i);
+    assert.doesNotMatch(html, /__(?:CSP|STYLE|SCRIPT)__/, 'every template slot is filled');
+    assert.doesNotMatch(html, /from\s*["']node:|require\(["']node:/, 'no Node module reached the bundle');
+  });
+
+  it('has a CSP that allows no request and exactly its own inline script and style', () => {
+    const html = debuggerPage();
+    const csp = /<meta http-equiv="Content-Security-Policy" content="([^"]+)">/.exec(html)?.[1];
+    assert.ok(csp !== undefined);
+    const script = /<script>([\s\S]*)<\/script>/.exec(html)?.[1] ?? '';
+    const style = /<style>([\s\S]*?)<\/style>/.exec(html)?.[1] ?? '';
+    assert.ok(script.length > 1000 && style.length > 1000);
+    assert.deepEqual(csp.split('; '), [`default-src 'none'`, `script-src ${hashOf(script)}`, `style-src ${hashOf(style)}`, 'img-src data:', `base-uri 'none'`, `form-action 'none'`]);
+  });
+
+  it('states that nothing typed is sent over the network', () => {
+    assert.match(debuggerPage(), /Nothing you type here is sent over the network\./);
+  });
+
+  it('is served as a fetch-style Response with its headers', async () => {
+    const response = debuggerResponse();
+    assert.equal(response.status, 200);
+    for (const [name, value] of Object.entries(DEBUGGER_PAGE_HEADERS)) assert.equal(response.headers.get(name), value);
+    assert.equal(await response.text(), debuggerPage());
+  });
+});
