@@ -56,7 +56,9 @@ export async function streamLines(input: AsyncIterable<Buffer | string>, output:
   const take = (line: string): boolean => {
     lineNumber += 1;
     const text = line.endsWith('\r') ? line.slice(0, -1) : line;
-    return text.trim() === '' || handle(text, lineNumber, out);
+    // The trim() only runs for lines starting with whitespace: URLs never do, and this is per line.
+    const blank = text === '' || (text.charCodeAt(0) <= 32 && text.trim() === '');
+    return blank || handle(text, lineNumber, out);
   };
   const flush = async (): Promise<void> => {
     await writeRespectingBackpressure(output, out.join(''));

@@ -17,9 +17,10 @@ function version(): string {
   return pkg.version;
 }
 
-function overview(): string {
-  const width = Math.max(...COMMANDS.map((c) => c.name.length));
-  const list = COMMANDS.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`).join('\n');
+async function overview(): Promise<string> {
+  const commands = await Promise.all(COMMANDS.map((entry) => entry.load()));
+  const width = Math.max(...commands.map((c) => c.name.length));
+  const list = commands.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`).join('\n');
   return `Usage: mapsign COMMAND [options]
 
 Sign, verify and explain signed URLs for map web services (google, streetmaps, maptiler).
@@ -50,7 +51,7 @@ Examples:
 export async function main(argv: readonly string[], io: CliIo): Promise<number> {
   const [first, ...rest] = argv;
   if (first === undefined || first === '-h' || first === '--help') {
-    (first === undefined ? io.stderr : io.stdout).write(overview());
+    (first === undefined ? io.stderr : io.stdout).write(await overview());
     return first === undefined ? 2 : 0;
   }
   if (first === '-v' || first === '--version') {
@@ -59,13 +60,13 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
   }
   const helpFor = first === 'help' ? rest[0] : undefined;
   const name = helpFor ?? first;
-  const command = COMMANDS.find((c) => c.name === name);
-  if (command === undefined) {
+  const entry = COMMANDS.find((c) => c.name === name);
+  if (entry === undefined) {
     const known = COMMANDS.map((c) => c.name).join(', ');
     const what = name.startsWith('-') ? `Unknown option ${JSON.stringify(name)}` : `Unknown command ${JSON.stringify(name)}`;
     return reportUsageError(io, undefined, `${what}; the commands are ${known}.`);
   }
-  return runCommand(command, helpFor === undefined ? rest : ['--help'], io);
+  return runCommand(await entry.load(), helpFor === undefined ? rest : ['--help'], io);
 }
 
 const io: CliIo = { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr, env: process.env };
