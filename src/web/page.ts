@@ -7,8 +7,8 @@
  * and as dist/web/page.js (built), so both resolve to the same dist file.
  *
  * @example
- * import { debuggerResponse } from './web/page.js'
- * if (new URL(request.url).pathname === '/debugger') return debuggerResponse()
+ * import { debuggerRoute } from './web/page.js'
+ * createGateway({ ...options, routes: { '/debugger': debuggerRoute } })
  */
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -66,4 +66,27 @@ export function debuggerPage(): string {
  */
 export function debuggerResponse(): Response {
   return new Response(debuggerPage(), { status: 200, headers: DEBUGGER_PAGE_HEADERS });
+}
+
+const PAGE_PATHS = new Set(['/debugger', '/debugger/']);
+
+/**
+ * A fetch-style route for the gateway's unauthenticated `routes` at `/debugger`: `GET` and
+ * `HEAD` answer with the page; other methods get 405, other paths under `/debugger` 404 (the
+ * page has no sub-resources), and a missing build 503 with what to run — never an exception.
+ *
+ * @example createGateway({ ...options, routes: { '/debugger': debuggerRoute } })
+ */
+export async function debuggerRoute(request: Request): Promise<Response> {
+  const text = (status: number, body: string, headers: Record<string, string> = {}): Response =>
+    new Response(body, { status, headers: { 'content-type': 'text/plain; charset=utf-8', ...headers } });
+  if (!PAGE_PATHS.has(new URL(request.url).pathname)) return text(404, 'Not found: the debugger is at /debugger.\n');
+  if (request.method !== 'GET' && request.method !== 'HEAD') return text(405, 'Use GET for the debugger page.\n', { allow: 'GET, HEAD' });
+  try {
+    const page = debuggerResponse();
+    return request.method === 'HEAD' ? new Response(null, { status: 200, headers: page.headers }) : page;
+  } catch (error) {
+    if (error instanceof DebuggerPageMissingError) return text(503, `${error.message}\n`);
+    throw error;
+  }
 }

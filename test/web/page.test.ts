@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { before, describe, it } from 'node:test';
-import { DEBUGGER_PAGE_HEADERS, debuggerPage, debuggerResponse } from '../../src/web/page.js';
+import { DEBUGGER_PAGE_HEADERS, debuggerPage, debuggerResponse, debuggerRoute } from '../../src/web/page.js';
 
 const hashOf = (text: string): string => `'sha256-${createHash('sha256').update(text, 'utf8').digest('base64')}'`;
 
@@ -45,4 +45,23 @@ describe('the built page', () => {
     for (const [name, value] of Object.entries(DEBUGGER_PAGE_HEADERS)) assert.equal(response.headers.get(name), value);
     assert.equal(await response.text(), debuggerPage());
   });
+});
+
+describe('debuggerRoute, for the gateway', () => {
+  const cases: ReadonlyArray<readonly [method: string, path: string, status: number, body: RegExp]> = [
+    ['GET', '/debugger', 200, /^<!doctype html>/],
+    ['GET', '/debugger/', 200, /^<!doctype html>/],
+    ['HEAD', '/debugger', 200, /^$/],
+    ['POST', '/debugger', 405, /Use GET/],
+    ['GET', '/debugger/app.js', 404, /the debugger is at \/debugger/],
+  ];
+  for (const [method, path, status, body] of cases) {
+    it(`${method} ${path} → ${status}`, async () => {
+      const response = await debuggerRoute(new Request(`http://127.0.0.1:8787${path}`, { method }));
+      assert.equal(response.status, status);
+      assert.match(await response.text(), body);
+      if (status === 200) assert.equal(response.headers.get('content-security-policy'), DEBUGGER_PAGE_HEADERS['content-security-policy']);
+      if (status === 405) assert.equal(response.headers.get('allow'), 'GET, HEAD');
+    });
+  }
 });
