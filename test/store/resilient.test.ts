@@ -1,0 +1,102 @@
+/**
+ * The resilient decorator around a real PostgreSQL store whose server is stopped and started:
+ * cached credentials and marker keep answering, usage is buffered (merged, bounded) and written
+ * on return, admin operations still fail, and each state change is logged exactly once.
+ */
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { isStoreError } from '../../src/store/index.js';
+import { openPostgresStore } from '../../src/store/postgres.js';
+import { resilientStore } from '../../src/store/resilient.js';
+import { startTestPostgres, type TestPostgres } from '../support/postgres.js';
+
+let server: TestPostgres;
+before(async () => {
+  server = await startTestPostgres();
+});
+after(() => server?.cleanup());
+
+/** Polls `check` every 20 ms until true, for at most `ms`. */
+async function eventually(check: () => boolean | Promise<boolean>, ms: number): Promise<boolean> {
+  const deadline = Date.now() + ms;
+  while (!(await check())) {
+    if (Date.now() > deadline) return false;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  return true;
+}
+
+const T0 = Date.UTC(2026, 0, 10, 12);
+const day = '2026-01-10';
+
+test('while the database is down: cached reads, buffered usage, failing admin calls, one log line per change', async (t) => {
+  const url = await server.createDatabase();
+  const logs: string[] = [];
+  const store = resilientStore(await openPostgresStore(url, { connectTimeoutMs: 1000 }), { retryMs: 100, maxBufferedKeys: 2, log: (m) => logs.push(m) });
+  t.after(() => store.close());
+  await store.insertCredential({ id: 'gme-a', scheme: 'google', label: null, secretText: 'SECRET-ONE', createdAt: T0 });
+  await store.rotateSecret('gme-a', 'SECRET-TWO', T0 + 1, T0 + 1000);
+  const records = await store.loadVerifierRecords(T0 + 2);
+  const marker = await store.changeMarker();
+  assert.equal(store.health().database, 'ok');
+
+  await server.stop();
+  try {
+    // Reads answer from the last good copy, less the secret whose overlap has ended since.
+    assert.deepEqual(await store.loadVerifierRecords(T0 + 2), records);
+    assert.deepEqual((await store.loadVerifierRecords(T0 + 5000))[0]!.secrets, [{ text: 'SECRET-TWO', expiresAt: null }]);
+    assert.equal(await store.changeMarker(), marker);
+    const health = store.health();
+    assert.equal(health.database, 'unreachable');
+    assert.ok(Date.parse(health.since) <= Date.now());
+
+    // Usage is merged by key and bounded: the third distinct key is dropped and counted.
+    const delta = (credentialId: string, count: number) => ({ day, credentialId, channel: '', outcome: 'ok', count });
+    await store.recordUsage([delta('gme-a', 2), delta('', 1)]);
+    await store.recordUsage([delta('gme-a', 3), delta('gme-z', 7)]);
+    assert.deepEqual({ ...store.health(), since: '' }, { database: 'unreachable', since: '', bufferedUsage: 6, droppedUsage: 7 });
+
+    // Admin operations fail plainly rather than pretending.
+    await assert.rejects(store.revokeCredential('gme-a', T0), (e) => isStoreError(e, 'STORE_FAILED'));
+    await assert.rejects(store.listCredentials(), (e) => isStoreError(e, 'STORE_FAILED'));
+    for (let i = 0; i < 5; i++) await store.changeMarker();
+    assert.equal(logs.filter((m) => /unreachable/.test(m)).length, 1, logs.join('\n'));
+    assert.equal(logs.filter((m) => /buffer full/.test(m)).length, 1, logs.join('\n'));
+  } finally {
+    await server.start();
+  }
+
+  // The retry timer finds the database, writes the buffer, and says so once.
+  assert.ok(await eventually(() => store.health().database === 'ok' && store.health().bufferedUsage === 0, 10_000), JSON.stringify(store.health()));
+  assert.deepEqual(await store.queryUsage({ by: 'client' }), [
+    { credentialId: '', outcome: 'ok', count: 1 },
+    { credentialId: 'gme-a', outcome: 'ok', count: 5 },
+  ]);
+  assert.equal(logs.filter((m) => /reachable again/.test(m)).length, 1, logs.join('\n'));
+  assert.doesNotMatch(logs.join('\n'), /SECRET-ONE|SECRET-TWO/);
+});
+
+test('with nothing cached yet, an unreachable database is an error, not an empty credential list', async (t) => {
+  const url = await server.createDatabase();
+  const store = resilientStore(await openPostgresStore(url, { connectTimeoutMs: 1000 }), { retryMs: 100 });
+  t.after(() => store.close());
+  await server.stop();
+  try {
+    await assert.rejects(store.loadVerifierRecords(T0), (e) => isStoreError(e, 'STORE_FAILED'));
+    await assert.rejects(store.changeMarker(), (e) => isStoreError(e, 'STORE_FAILED'));
+  } finally {
+    await server.start();
+  }
+  assert.ok(await eventually(() => store.health().database === 'ok', 10_000));
+  assert.deepEqual(await store.loadVerifierRecords(T0), []);
+});
+
+test('a refusal from the database is passed through and does not count as an outage', async (t) => {
+  const url = await server.createDatabase();
+  const logs: string[] = [];
+  const store = resilientStore(await openPostgresStore(url), { log: (m) => logs.push(m) });
+  t.after(() => store.close());
+  await assert.rejects(store.revokeCredential('nope', T0), (e) => isStoreError(e, 'CREDENTIAL_NOT_FOUND'));
+  assert.equal(store.health().database, 'ok');
+  assert.deepEqual(logs, []);
+});
