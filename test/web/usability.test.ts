@@ -111,6 +111,18 @@ describe('keyboard only', () => {
     await page.close();
   });
 
+  it('Enter in the URL field checks it; Shift+Enter does not', async () => {
+    const page = await harness.open();
+    const field = page.getByLabel('Signed URL', { exact: true });
+    await field.fill(GOOGLE_EXAMPLE.url);
+    await field.press('Shift+Enter');
+    assert.equal(await field.inputValue(), `${GOOGLE_EXAMPLE.url}\n`, 'Shift+Enter breaks the line instead');
+    await field.fill(GOOGLE_EXAMPLE.url);
+    await field.press('Enter');
+    assert.match(await page.getByTestId('verdict').innerText(), /Signature not checked/);
+    await page.close();
+  });
+
   it('focus is visible', async () => {
     const page = await harness.open();
     await tabTo(page, 'check-submit');
@@ -196,6 +208,8 @@ describe('phone width and long URLs', () => {
     await harness.shot(page, 'phone-results');
     await page.locator('.causes').evaluate((causes) => causes.scrollIntoView());
     await harness.shot(page, 'phone-cause', false);
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await harness.shot(page, 'phone-cause-dark', false);
     await page.close();
   });
 
