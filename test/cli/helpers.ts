@@ -104,18 +104,26 @@ export function runCli(args: readonly string[], options: RunOptions = {}): Promi
   return collect([...(options.nodeArgs ?? []), BIN, ...args], process.execPath, options);
 }
 
+/** Options for {@link runInTerminal}. */
+export interface TerminalOptions extends RunOptions {
+  /** Typed, followed by Enter, once the secret prompt has appeared. */
+  readonly answer?: string;
+  /** Called with everything the terminal showed so far, after each new piece of output. */
+  readonly onOutput?: (text: string) => void;
+}
+
 const shellQuote = (arg: string): string => `'${arg.replace(/'/g, `'\\''`)}'`;
 
 /**
  * Runs `mapsign ARGS` on a pseudo-terminal (stdin, stdout and stderr are all the terminal, so
- * their output arrives together on stdout with CRLF line ends). When `answer` is given it is
- * typed, followed by Enter, once the secret prompt has appeared.
+ * their output arrives together on stdout with CRLF line ends).
  */
-export function runInTerminal(args: readonly string[], options: RunOptions & { readonly answer?: string } = {}): Promise<RunResult> {
+export function runInTerminal(args: readonly string[], options: TerminalOptions = {}): Promise<RunResult> {
   const command = [process.execPath, BIN, ...args].map(shellQuote).join(' ');
   let answered = false;
   const answer = options.answer;
   return collect(['-qec', command, '/dev/null'], 'script', { ...options, env: { TERM: 'xterm', ...options.env } }, (text, write) => {
+    options.onOutput?.(text);
     if (answer !== undefined && !answered && text.includes('(input hidden): ')) {
       answered = true;
       write(`${answer}\r`);
