@@ -31,17 +31,31 @@ export function refuseSecretArguments(argv: readonly string[]): void {
   }
 }
 
+type ValueOf<T> = T extends { readonly type: 'boolean' } ? boolean : string;
+
+/** Parsed option values: absent when not given; arrays for `multiple: true` options. */
+export type OptionValues<O extends OptionSpec> = {
+  readonly [K in keyof O]?: O[K] extends { readonly multiple: true } ? ValueOf<O[K]>[] : ValueOf<O[K]>;
+} & { readonly help?: boolean };
+
+/** What {@link parseCommandArgs} returns. */
+export interface ParsedCommandArgs<O extends OptionSpec> {
+  readonly values: OptionValues<O>;
+  readonly positionals: string[];
+}
+
 /**
  * Parses `argv` against `options` (plus `--help`), refusing secrets in the arguments.
  *
  * @example
  * const { values, positionals } = parseCommandArgs(argv, { scheme: { type: 'string' } })
  */
-export function parseCommandArgs<O extends OptionSpec>(argv: readonly string[], options: O) {
+export function parseCommandArgs<O extends OptionSpec>(argv: readonly string[], options: O): ParsedCommandArgs<O> {
   refuseSecretArguments(argv);
   const config = { args: [...argv], options: { ...options, help: { type: 'boolean', short: 'h' } }, allowPositionals: true, strict: true } as const;
   try {
-    return parseArgs(config);
+    // parseArgs' own result type cannot be named in our declarations; OptionValues is the same shape.
+    return parseArgs(config) as ParsedCommandArgs<O>;
   } catch (error) {
     // parseArgs errors name the option and what was wrong; its advice about `--` is noise here.
     const message = error instanceof Error ? error.message.split('. To specify')[0]! : String(error);

@@ -30,6 +30,8 @@ export const CREDENTIAL_HELP = `${SCHEME_HELP}
 The secret: google and streetmaps, the URL-safe base64 signing secret; maptiler, the whole
 token KEY_SECRET (it names the key, so --key is not needed).`;
 
+type SecretIo = Pick<CliIo, 'stdin' | 'stderr' | 'env'>;
+
 const LABELS = { google: 'Google signing secret', streetmaps: 'Streetmaps signing secret', maptiler: 'MapTiler token (KEY_SECRET)' } as const;
 
 /** Parsed option values a credential is built from. */
@@ -59,12 +61,9 @@ function input(scheme: Scheme, secret: string, client: string | undefined, key: 
  *
  * @example const credential = await credentialFrom(values, scheme, io, { required: true })
  */
-export async function credentialFrom(
-  values: CredentialValues,
-  scheme: Scheme,
-  io: Pick<CliIo, 'stdin' | 'stderr' | 'env'>,
-  options: { readonly required: boolean },
-): Promise<Credential | undefined> {
+export function credentialFrom(values: CredentialValues, scheme: Scheme, io: SecretIo, options: { readonly required: true }): Promise<Credential>;
+export function credentialFrom(values: CredentialValues, scheme: Scheme, io: SecretIo, options: { readonly required: boolean }): Promise<Credential | undefined>;
+export async function credentialFrom(values: CredentialValues, scheme: Scheme, io: SecretIo, options: { readonly required: boolean }): Promise<Credential | undefined> {
   const client = optionalString(values.client);
   const key = optionalString(values.key);
   const prompt = values['ask-secret'] === true ? 'always' : options.required ? 'auto' : 'never';

@@ -72,7 +72,13 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
 const io: CliIo = { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr, env: process.env };
 // A closed pipe downstream (`mapsign sign … | head`) is the reader's choice, not an error.
 process.stdout.on('error', (error: NodeJS.ErrnoException) => {
-  if (error.code === 'EPIPE') process.exit(0);
-  throw error;
+  if (error.code !== 'EPIPE') process.stderr.write(`mapsign: cannot write the output: ${error.message}\n`);
+  process.exit(error.code === 'EPIPE' ? 0 : 1);
 });
-process.exitCode = await main(process.argv.slice(2), io);
+try {
+  process.exitCode = await main(process.argv.slice(2), io);
+} catch (error) {
+  // Commands' own errors are handled by runCommand; this is a failure to load one.
+  process.stderr.write(`mapsign: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exitCode = 1;
+}

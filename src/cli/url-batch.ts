@@ -119,7 +119,7 @@ export async function runUrlBatch(source: UrlSource, io: CliIo, makeHandler: (re
         failures += 1;
         return !strict;
       };
-      await streamLines(stream as AsyncIterable<Buffer>, output, counted, { maxLineLength: MAX_LINE_LENGTH, onOverlong, onProgress: (b, l) => progress.update(b, l) });
+      await streamLines(stream, output, counted, { maxLineLength: MAX_LINE_LENGTH, onOverlong, onProgress: (b, l) => progress.update(b, l) });
       progress.clear();
     }
   } finally {

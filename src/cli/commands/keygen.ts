@@ -23,7 +23,7 @@ Options:
 Examples:
   mapsign keygen --scheme google
   mapsign keygen --scheme maptiler --json
-  MAPSIGN_SECRET="$(mapsign keygen --scheme streetmaps --json | jq -r .secret)" ...
+  mapsign keygen --scheme streetmaps --json | jq -r .secret > streetmaps.secret   # then --secret-file streetmaps.secret
 `;
 
 const LABELS = { google: 'client', streetmaps: 'key', maptiler: 'key' } as const;

@@ -43,7 +43,7 @@ export const sign: Command = {
     }
     const scheme = schemeOption(values.scheme, true);
     const source = await openUrlSource({ command: 'sign', values, urls: positionals }, io);
-    const credential = (await credentialFrom(values, scheme, io, { required: true }))!;
+    const credential = await credentialFrom(values, scheme, io, { required: true });
     const channel = optionalString(values.channel);
     const signer = createSigner(credential, channel === undefined ? {} : { channel });
     const json = values.json === true;

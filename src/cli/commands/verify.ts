@@ -44,7 +44,7 @@ export const verify: Command = {
     }
     const scheme = schemeOption(values.scheme, true);
     const source = await openUrlSource({ command: 'verify', values, urls: positionals }, io);
-    const credential = (await credentialFrom(values, scheme, io, { required: true }))!;
+    const credential = await credentialFrom(values, scheme, io, { required: true });
     const json = values.json === true;
     return runUrlBatch(source, io, () => (url, lineNumber, out) => {
       const result = verifyUrl(url, credential);
