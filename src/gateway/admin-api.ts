@@ -55,6 +55,14 @@ function optionalString(body: Record<string, unknown>, name: string): string | u
   return value;
 }
 
+function decodePart(part: string): string {
+  try {
+    return decodeURIComponent(part);
+  } catch {
+    throw new StoreError('INVALID_INPUT', 'The path has a malformed percent-escape.');
+  }
+}
+
 /**
  * Creates the admin API handler.
  *
@@ -66,7 +74,7 @@ export function createAdminApi(options: AdminApiOptions): FetchHandler {
   const { store } = options;
   const route = async (request: Request): Promise<Response> => {
     const url = new URL(request.url);
-    const parts = url.pathname.split('/').filter((part) => part !== '').map(decodeURIComponent);
+    const parts = url.pathname.split('/').filter((part) => part !== '').map(decodePart);
     const method = request.method;
     if (parts[0] === 'usage' && parts.length === 1 && method === 'GET') {
       const by = (url.searchParams.get('by') ?? 'client') as UsageGrouping;

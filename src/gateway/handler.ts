@@ -6,13 +6,19 @@
  * {@link createRequestVerifier}, counted, logged and, if valid, forwarded. Runtimes rewrite
  * `request.url` (WHATWG parsing re-encodes quotes, spaces, `..`), so a Node adapter passes the
  * raw request target in `context.rawTarget`; signatures cover the bytes the client sent.
+ *
+ * `precheck` runs the same verification on the raw request line and headers before any
+ * `Request` exists, so an adapter can refuse a flood of bad signatures without allocating
+ * `Request`/`Response` objects (they cost more than the HMAC). A pass yields a ticket, known
+ * only to this gateway, that spares `fetch` a second verification.
  */
 import { CREDENTIAL_HEADER, AUTH_PARAMS, forwardableHeaders, stripParams } from './forward-headers.js';
 import { createForwarder, type ForwarderOptions } from './forwarder.js';
-import { renderRefusal, wantsJson } from './refusal.js';
+import { refusalHeaders, renderRefusal, wantsJson, type RefusalBody } from './refusal.js';
 import { pathOf, type RequestLogger } from './request-log.js';
 import type { UsageRecorder } from './usage-recorder.js';
-import { createRequestVerifier, type VerifierOptions } from './verifier.js';
+import type { HeaderReader } from './origin.js';
+import { createRequestVerifier, type Accepted, type Refused, type VerifierOptions } from './verifier.js';
 
 /** What an adapter knows about a request beyond the `Request`. */
 export interface RequestContext {
@@ -20,7 +26,15 @@ export interface RequestContext {
   readonly remoteAddress?: string;
   /** The request target exactly as received (`/path?query`). */
   readonly rawTarget?: string;
+  /** The ticket `precheck` returned for this request. */
+  readonly ticket?: object;
 }
+
+/** What {@link Gateway.precheck} decided: send this refusal, or go on to `fetch` (with a ticket if verified). */
+export type PrecheckResult = { readonly refusal: RefusalBody } | { readonly ticket?: object };
+
+/** Verifies a request from its method, raw target, headers and peer, before a `Request` is built. */
+export type Precheck = (method: string, target: string, header: HeaderReader, peer: string | undefined) => PrecheckResult;
 
 /** A `fetch`-style handler. */
 export type FetchHandler = (request: Request, context: RequestContext) => Promise<Response>;
@@ -43,6 +57,7 @@ export interface GatewayOptions extends VerifierOptions, ForwarderOptions {
 /** A running gateway handler. */
 export interface Gateway {
   readonly fetch: FetchHandler;
+  readonly precheck: Precheck;
   /** Closes the upstream connection pool. */
   close(): Promise<void>;
 }
@@ -74,9 +89,27 @@ export function createGateway(options: GatewayOptions): Gateway {
   const strip = options.stripAuthParams !== false;
   const routes: Record<string, FetchHandler> = { '/healthz': async () => new Response('ok\n', { headers: { 'content-type': 'text/plain' } }), ...options.routes };
   const { usage, log } = options;
-  const done = (request: Request, target: string, started: number, status: number, outcome: string, credential?: string, channel?: string): void => {
+  const done = (method: string, target: string, started: number, status: number, outcome: string, credential?: string, channel?: string): void => {
     usage?.count(credential ?? '', channel ?? '', outcome);
-    log?.({ method: request.method, path: pathOf(target), status, outcome, ...(credential === undefined ? {} : { credential }), ...(channel === undefined ? {} : { channel }), ms: performance.now() - started });
+    log?.({ method, path: pathOf(target), status, outcome, ...(credential === undefined ? {} : { credential }), ...(channel === undefined ? {} : { channel }), ms: performance.now() - started });
+  };
+  const refuse = (method: string, target: string, started: number, verdict: Refused, accept: string | undefined): RefusalBody => {
+    const body = renderRefusal(verdict, wantsJson(accept));
+    // Only ids the gateway knows are counted: unauthenticated input must not create rows.
+    const known = verdict.failure.reason === 'UNKNOWN_CREDENTIAL' ? undefined : verdict.failure.credentialId;
+    done(method, target, started, body.status, verdict.failure.reason, known);
+    return body;
+  };
+  const tickets = new WeakMap<object, Accepted>();
+
+  const precheck: Precheck = (method, target, header, peer) => {
+    if (verify === undefined || findRoute(routes, pathOf(target)) !== undefined) return {};
+    const started = performance.now();
+    const verdict = verify(target, header, peer);
+    if (!verdict.ok) return { refusal: refuse(method, target, started, verdict, header('accept')) };
+    const ticket = {};
+    tickets.set(ticket, verdict);
+    return { ticket };
   };
 
   const fetch: FetchHandler = async (request, context) => {
@@ -87,13 +120,11 @@ export function createGateway(options: GatewayOptions): Gateway {
     let credential: string | undefined;
     let channel: string | undefined;
     if (verify !== undefined) {
-      const verdict = verify(target, (name) => request.headers.get(name) ?? undefined, context.remoteAddress);
+      const ticketed = context.ticket === undefined ? undefined : tickets.get(context.ticket);
+      const verdict = ticketed ?? verify(target, (name) => request.headers.get(name) ?? undefined, context.remoteAddress);
       if (!verdict.ok) {
-        const body = renderRefusal(verdict, wantsJson(request.headers.get('accept') ?? undefined));
-        // Only ids the gateway knows are counted: unauthenticated input must not create rows.
-        const known = verdict.failure.reason === 'UNKNOWN_CREDENTIAL' ? undefined : verdict.failure.credentialId;
-        done(request, target, started, body.status, verdict.failure.reason, known);
-        return new Response(body.body, { status: body.status, headers: { 'content-type': body.contentType, 'x-content-type-options': 'nosniff', 'cache-control': 'no-store' } });
+        const body = refuse(request.method, target, started, verdict, request.headers.get('accept') ?? undefined);
+        return new Response(body.body, { status: body.status, headers: refusalHeaders(body) });
       }
       credential = verdict.result.credentialId;
       channel = verdict.result.channel;
@@ -108,13 +139,13 @@ export function createGateway(options: GatewayOptions): Gateway {
     const result = await forwarder.forward({ method: request.method, target: strip ? stripParams(target, AUTH_PARAMS) : target, headers, body: request.body });
     if (!result.ok) {
       const status = result.failure === 'UPSTREAM_TIMEOUT' ? 504 : 502;
-      done(request, target, started, status, result.failure, credential, channel);
+      done(request.method, target, started, status, result.failure, credential, channel);
       const message = result.failure === 'UPSTREAM_TIMEOUT' ? 'The upstream service did not answer in time.' : 'The upstream service cannot be reached.';
       return new Response(`${status} ${result.failure}: ${message}\n`, { status, headers: { 'content-type': 'text/plain; charset=utf-8' } });
     }
     const status = result.response.status;
-    done(request, target, started, status, status >= 500 ? 'UPSTREAM_5XX' : 'ok', credential, channel);
+    done(request.method, target, started, status, status >= 500 ? 'UPSTREAM_5XX' : 'ok', credential, channel);
     return result.response;
   };
-  return { fetch, close: () => forwarder.close() };
+  return { fetch, precheck, close: () => forwarder.close() };
 }

@@ -7,7 +7,7 @@
  */
 export { createAdminApi, type AdminApiOptions } from './admin-api.js';
 export { CredentialCache, type CacheOptions } from './credential-cache.js';
-export { createGateway, type FetchHandler, type Gateway, type GatewayOptions, type RequestContext } from './handler.js';
+export { createGateway, type FetchHandler, type Gateway, type GatewayOptions, type Precheck, type PrecheckResult, type RequestContext } from './handler.js';
 export { createExpressMiddleware, createFastifyPlugin, createWebMiddleware, type FastifyLike, type FastifyReplyLike, type NodeRequestLike, type NodeResponseLike } from './middleware.js';
 export { serveFetch, type ListenTarget, type RunningServer } from './node-server.js';
 export { checkPublicUrl, type OriginOptions } from './origin.js';

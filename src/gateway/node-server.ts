@@ -9,7 +9,9 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Readable } from 'node:stream';
-import type { FetchHandler } from './handler.js';
+import type { FetchHandler, Precheck } from './handler.js';
+import { refusalHeaders } from './refusal.js';
+import { nodeHeaderReader } from './verifier.js';
 
 /** Where to listen: a TCP port (0 for any) on a host, or a unix socket path. */
 export type ListenTarget = { readonly port: number; readonly host?: string } | { readonly path: string };
@@ -65,11 +67,12 @@ async function send(response: Response, res: ServerResponse): Promise<void> {
 }
 
 /**
- * Serves `handler` and resolves once listening.
+ * Serves `handler` and resolves once listening. With `precheck` (the gateway's), refusals are
+ * answered straight from the raw request, before any `Request` is built.
  *
- * @example const running = await serveFetch(gateway.fetch, { port: 8787, host: '127.0.0.1' })
+ * @example const running = await serveFetch(gateway.fetch, { port: 8787, host: '127.0.0.1' }, gateway.precheck)
  */
-export async function serveFetch(handler: FetchHandler, listen: ListenTarget): Promise<RunningServer> {
+export async function serveFetch(handler: FetchHandler, listen: ListenTarget, precheck?: Precheck): Promise<RunningServer> {
   const server = createServer({ keepAliveTimeout: 5000 }, (req, res) => {
     const onError = (): void => {
       // The response has started or the client left: nothing useful can be sent any more.
@@ -78,6 +81,12 @@ export async function serveFetch(handler: FetchHandler, listen: ListenTarget): P
         res.end('500 Internal Server Error\n');
       } else res.destroy();
     };
+    const peer = req.socket.remoteAddress;
+    const checked = precheck?.(req.method ?? 'GET', req.url ?? '/', nodeHeaderReader(req.headers), peer);
+    if (checked !== undefined && 'refusal' in checked) {
+      res.writeHead(checked.refusal.status, refusalHeaders(checked.refusal)).end(checked.refusal.body);
+      return;
+    }
     let request: Request;
     try {
       request = toRequest(req);
@@ -85,7 +94,7 @@ export async function serveFetch(handler: FetchHandler, listen: ListenTarget): P
       res.writeHead(400, { 'content-type': 'text/plain' }).end('400 Bad Request: the request cannot be parsed.\n');
       return;
     }
-    const context = { rawTarget: req.url ?? '/', ...(req.socket.remoteAddress === undefined ? {} : { remoteAddress: req.socket.remoteAddress }) };
+    const context = { rawTarget: req.url ?? '/', ...(peer === undefined ? {} : { remoteAddress: peer }), ...(checked?.ticket === undefined ? {} : { ticket: checked.ticket }) };
     handler(request, context).then((response) => send(response, res)).catch(onError);
   });
   await new Promise<void>((resolve, reject) => {

@@ -16,6 +16,11 @@ export interface RefusalBody {
 
 const TITLES: Readonly<Record<number, string>> = { 400: 'Bad Request', 403: 'Forbidden', 414: 'URI Too Long' };
 
+/** Response headers for a refusal: never cached, never sniffed as HTML. */
+export function refusalHeaders(body: RefusalBody): Record<string, string> {
+  return { 'content-type': body.contentType, 'x-content-type-options': 'nosniff', 'cache-control': 'no-store' };
+}
+
 /** True when the `Accept` header asks for JSON. */
 export function wantsJson(accept: string | undefined): boolean {
   return accept !== undefined && /application\/(?:[\w.+-]*\+)?json/i.test(accept);

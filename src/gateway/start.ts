@@ -62,7 +62,7 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
   });
   const servers: RunningServer[] = [];
   try {
-    servers.push(await serveFetch(gateway.fetch, options.listen));
+    servers.push(await serveFetch(gateway.fetch, options.listen, gateway.precheck));
     if (options.admin !== undefined) servers.push(await serveFetch(createAdminApi({ store, token: options.admin.token }), options.admin.listen));
   } catch (error) {
     await Promise.all(servers.map((server) => server.close(0)));

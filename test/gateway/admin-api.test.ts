@@ -67,6 +67,7 @@ test('admin API: credential lifecycle and usage over a unix socket, enforced by 
     ['POST', '/credentials/missing/rotate', { overlap: 'soon' }, 400, 'INVALID_INPUT'],
     ['GET', '/usage?by=week', undefined, 400, 'INVALID_INPUT'],
     ['GET', '/elsewhere', undefined, 404, 'NOT_FOUND'],
+    ['GET', '/credentials/%E0%A4%A', undefined, 400, 'INVALID_INPUT'],
   ];
   for (const [method, path, body, status, code] of refusals) {
     const response = await call(socketPath, method, path, body);
@@ -83,6 +84,10 @@ test('the gateway handler answers in-memory Requests (fetch-first, no socket)', 
   const refused = await gateway.fetch(new Request('http://gw/a?client=gme-x&signature=AAAA'), {});
   assert.equal(refused.status, 403);
   assert.match(await refused.text(), /UNKNOWN_CREDENTIAL/);
+  const forgedTicket = await gateway.fetch(new Request('http://gw/a?client=gme-x&signature=AAAA'), { ticket: {} });
+  assert.equal(forgedTicket.status, 403, 'a ticket the gateway did not issue verifies nothing');
+  const early = gateway.precheck('GET', '/a?client=gme-x&signature=AAAA', () => undefined, undefined);
+  assert.ok('refusal' in early && early.refusal.status === 403 && /UNKNOWN_CREDENTIAL/.test(early.refusal.body));
   const custom = createGateway({ upstream: upstream.url, credentials: () => undefined, routes: { '/debugger': async () => new Response('page') } });
   t.after(() => custom.close());
   assert.equal(await (await custom.fetch(new Request('http://gw/debugger/app.js'), {})).text(), 'page', 'one extra route serves its subtree');
