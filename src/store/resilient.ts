@@ -66,16 +66,21 @@ export function resilientStore(inner: MapsignStore, options: ResilientOptions = 
   let buffer = new Map<string, UsageDelta>();
   let buffered = 0;
   let dropped = 0;
+  /** Counts in the batch being written right now (out of the buffer, not yet stored). */
+  let writing = 0;
   let retry: NodeJS.Timeout | undefined;
   let draining: Promise<void> | undefined;
 
   const up = (): void => {
     if (state === 'ok') return;
-    log(`Database reachable again after ${Math.round((Date.now() - since) / 1000)} s; reloading credentials${buffered > 0 ? ` and writing ${buffered} buffered usage counts` : ''}.`);
+    const pending = buffered + writing;
+    log(`Database reachable again after ${Math.round((Date.now() - since) / 1000)} s; reloading credentials${pending > 0 ? ` and writing ${pending} buffered usage counts` : ''}.`);
     state = 'ok';
     since = Date.now();
     clearInterval(retry);
     retry = undefined;
+    // The gateway writes only when it has new counts: an idle one must not sit on old ones.
+    if (buffer.size > 0) void drain();
     // Changes made during the outage sent notifications nobody heard: check now.
     for (const listener of listeners) listener();
   };
@@ -119,10 +124,12 @@ export function resilientStore(inner: MapsignStore, options: ResilientOptions = 
     if (buffer.size === 0) return;
     const batch = [...buffer.values()];
     buffer = new Map();
+    writing = buffered;
     buffered = 0;
     draining = attempt(() => inner.recordUsage(batch))
       .catch(() => bufferUsage(batch))
       .finally(() => {
+        writing = 0;
         draining = undefined;
       });
     await draining;
@@ -133,7 +140,7 @@ export function resilientStore(inner: MapsignStore, options: ResilientOptions = 
   };
 
   return {
-    health: () => ({ database: state, since: new Date(since).toISOString(), bufferedUsage: buffered, droppedUsage: dropped }),
+    health: () => ({ database: state, since: new Date(since).toISOString(), bufferedUsage: buffered + writing, droppedUsage: dropped }),
     onChange(listener) {
       listeners.add(listener);
       const unsubscribe = isChangeNotifier(inner) ? inner.onChange(listener) : () => {};

@@ -76,6 +76,24 @@ test('while the database is down: cached reads, buffered usage, failing admin ca
   assert.doesNotMatch(logs.join('\n'), /SECRET-ONE|SECRET-TWO/);
 });
 
+test('usage buffered by an idle gateway is written as soon as any call finds the database back', async (t) => {
+  const url = await server.createDatabase();
+  // A probe interval longer than the test: only the gateway's own poll can find the database.
+  const store = resilientStore(await openPostgresStore(url, { connectTimeoutMs: 1000 }), { retryMs: 600_000 });
+  t.after(() => store.close());
+  await store.changeMarker();
+  await server.stop();
+  try {
+    await store.recordUsage([{ day, credentialId: 'gme-a', channel: '', outcome: 'ok', count: 4 }]);
+    assert.equal(store.health().bufferedUsage, 4);
+  } finally {
+    await server.start();
+  }
+  await store.changeMarker();
+  assert.ok(await eventually(() => store.health().bufferedUsage === 0, 10_000), JSON.stringify(store.health()));
+  assert.deepEqual(await store.queryUsage({ by: 'day' }), [{ day, outcome: 'ok', count: 4 }]);
+});
+
 test('with nothing cached yet, an unreachable database is an error, not an empty credential list', async (t) => {
   const url = await server.createDatabase();
   const store = resilientStore(await openPostgresStore(url, { connectTimeoutMs: 1000 }), { retryMs: 100 });
