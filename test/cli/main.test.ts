@@ -50,7 +50,7 @@ describe('mapsign', () => {
   for (const name of COMMANDS) {
     it(`${name} --help shows usage and examples and exits 0`, async () => {
       const { status, stdout, stderr } = await runCli([name, '--help']);
-      assert.equal(status, 0);
+      assert.equal(status, 0, stderr);
       assert.equal(stderr, '');
       assert.match(stdout, new RegExp(`^Usage: mapsign ${name}`));
       assert.match(stdout, /\nExamples:\n {2}\S/);
@@ -63,7 +63,7 @@ describe('mapsign', () => {
 
     it(`${name} with an unknown option is a usage error (exit 2) pointing to --help`, async () => {
       const { status, stdout, stderr } = await runCli([name, '--scheme', 'google', '--frobnicate']);
-      assert.equal(status, 2);
+      assert.equal(status, 2, stderr);
       assert.equal(stdout, '');
       assert.equal(stderr, `mapsign ${name}: Unknown option '--frobnicate'.\nRun 'mapsign ${name} --help' for usage.\n`);
     });
