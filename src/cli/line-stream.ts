@@ -4,7 +4,8 @@
  * and their output is joined and written once per chunk, waiting for `drain` when the output
  * is slower than the input (backpressure), so memory holds about one chunk in and one out.
  *
- * Lines end with `\n` or `\r\n`; blank lines are skipped (they keep their number). A line longer
+ * Lines end with `\n` or `\r\n`; whitespace around a line is ignored and blank lines are
+ * skipped (they keep their number). A line longer
  * than `maxLineLength` is not buffered: it is reported through `onOverlong` and skipped.
  */
 import { once } from 'node:events';
@@ -55,10 +56,10 @@ export async function streamLines(input: AsyncIterable<Buffer | string>, output:
 
   const take = (line: string): boolean => {
     lineNumber += 1;
-    const text = line.endsWith('\r') ? line.slice(0, -1) : line;
-    // The trim() only runs for lines starting with whitespace: URLs never do, and this is per line.
-    const blank = text === '' || (text.charCodeAt(0) <= 32 && text.trim() === '');
-    return blank || handle(text, lineNumber, out);
+    // Whitespace around a URL in text is not part of it (RFC 3986, appendix C); checking the
+    // end characters first keeps trim() off the hot path, as URLs rarely have any.
+    const text = line !== '' && (line.charCodeAt(0) <= 32 || line.charCodeAt(line.length - 1) <= 32) ? line.trim() : line;
+    return text === '' || handle(text, lineNumber, out);
   };
   const flush = async (): Promise<void> => {
     await writeRespectingBackpressure(output, out.join(''));

@@ -6,7 +6,7 @@
  * A failed URL is reported by the handler (stderr, with its line number) and the run goes on,
  * unless `--strict` stops it at the first; the exit status is 1 when any URL failed.
  */
-import { open, type FileHandle } from 'node:fs/promises';
+import { open, stat, type FileHandle } from 'node:fs/promises';
 import { finished } from 'node:stream/promises';
 import type { CliIo } from './command.js';
 import { optionalString } from './args.js';
@@ -23,7 +23,8 @@ export const URL_BATCH_OPTIONS = {
 } as const;
 
 /** Help text for {@link URL_BATCH_OPTIONS}. */
-export const URL_BATCH_HELP = `-i, --input FILE   read URLs from FILE, one per line (default: stdin when no URL is given)
+export const URL_BATCH_HELP = `-i, --input FILE   read URLs from FILE, one per line (default: stdin when no URL is given);
+                     whitespace around a line is ignored, blank lines are skipped
   -o, --output FILE  write to FILE instead of stdout
   --strict           stop at the first URL that fails
   --json             one JSON object per URL, with its line number`;
@@ -74,7 +75,18 @@ export async function openUrlSource(batch: UrlBatch, io: Pick<CliIo, 'stdin'>): 
   if (inputPath === undefined && batch.urls.length === 0 && io.stdin.isTTY === true) {
     throw new UsageError('No URL given: pass URLs as arguments, --input FILE, or pipe them on stdin, one per line.');
   }
-  return { batch, input: inputPath === undefined ? undefined : await openFile(inputPath, 'r', '--input') };
+  const input = inputPath === undefined ? undefined : await openFile(inputPath, 'r', '--input');
+  const outputPath = optionalString(batch.values.output);
+  if (input !== undefined && outputPath !== undefined && (await isSameFile(input, outputPath))) {
+    await input.close();
+    throw new UsageError('--output is the --input file, which writing would empty before it is read; write to another file.');
+  }
+  return { batch, input };
+}
+
+async function isSameFile(input: FileHandle, path: string): Promise<boolean> {
+  const [a, b] = await Promise.all([input.stat(), stat(path).catch(() => undefined)]);
+  return b !== undefined && a.dev === b.dev && a.ino === b.ino;
 }
 
 /** Writes `line N: message` for a failed URL to stderr, erasing the progress line first. */

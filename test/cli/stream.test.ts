@@ -32,9 +32,18 @@ describe('streaming', () => {
     ]);
   });
 
-  it('exits 0 when every line signs; CRLF line ends, blank lines and a missing final newline are fine', async () => {
-    const result = await runCli(SIGN, { secret: GOOGLE_SECRET, input: `\r\n${GOOGLE_URL}\r\n\n  \n${GOOGLE_URL}` });
-    assert.deepEqual(result, { status: 0, stdout: `${GOOGLE_SIGNED}\n${GOOGLE_SIGNED}\n`, stderr: '' });
+  it('exits 0 when every line signs; CRLF, blank lines, whitespace around a URL and a missing final newline are fine', async () => {
+    const result = await runCli(SIGN, { secret: GOOGLE_SECRET, input: `\r\n${GOOGLE_URL}\r\n\n  \n\t${GOOGLE_URL} \r\n${GOOGLE_URL}` });
+    assert.deepEqual(result, { status: 0, stdout: `${GOOGLE_SIGNED}\n${GOOGLE_SIGNED}\n${GOOGLE_SIGNED}\n`, stderr: '' });
+  });
+
+  it('refuses --output naming the --input file, leaving it intact', async () => {
+    const file = join(dir, 'same.txt');
+    writeFileSync(file, `${GOOGLE_URL}\n`);
+    const result = await runCli([...SIGN, '-i', file, '-o', join(dir, '.', 'same.txt')], { secret: GOOGLE_SECRET });
+    assert.equal(result.status, 2);
+    assert.match(result.stderr, /^mapsign sign: --output is the --input file/);
+    assert.equal(readFileSync(file, 'utf8'), `${GOOGLE_URL}\n`);
   });
 
   it('--strict stops at the first bad line', async () => {
