@@ -99,7 +99,13 @@ export type FailureReporter = (lineNumber: number, message: string) => void;
 export async function runUrlBatch(source: UrlSource, io: CliIo, makeHandler: (report: FailureReporter) => UrlHandler): Promise<number> {
   const { batch, input } = source;
   const outputPath = optionalString(batch.values.output);
-  const outputFile = outputPath === undefined ? undefined : await openFile(outputPath, 'w', '--output');
+  const outputFile =
+    outputPath === undefined
+      ? undefined
+      : await openFile(outputPath, 'w', '--output').catch(async (error: unknown) => {
+          await input?.close();
+          throw error;
+        });
   // A buffer of a few chunks lets the next chunk be read and signed while the last is written.
   const output = outputFile === undefined ? io.stdout : outputFile.createWriteStream({ highWaterMark: IO_CHUNK * 4 });
   const fromArguments = input === undefined && batch.urls.length > 0;

@@ -114,6 +114,7 @@ describe('mapsign sign', () => {
     { name: '--key with maptiler', args: ['--scheme', 'maptiler', '--key', 'k', GOOGLE_URL], options: { secret: MAPTILER_TOKEN }, stderr: /^mapsign sign: A maptiler token KEY_SECRET names its key: drop --key\./ },
     { name: '--client with streetmaps', args: ['--scheme', 'streetmaps', '--client', 'c', GOOGLE_URL], options: { secret: STREETMAPS_SECRET }, stderr: /^mapsign sign: --client is for google client IDs; streetmaps uses --key\./ },
     { name: 'an unreadable --secret-file', args: ['--scheme', 'google', '--secret-file', '/nonexistent/secret', GOOGLE_URL], stderr: /^mapsign sign: Cannot read --secret-file "\/nonexistent\/secret" \(no such file\)/ },
+    { name: 'an unwritable --output', args: ['--scheme', 'google', '--output', '/nonexistent/signed.txt', GOOGLE_URL], options: { secret: GOOGLE_SECRET }, stderr: /^mapsign sign: Cannot write --output "\/nonexistent\/signed\.txt" \(no such file or directory\)\./ },
     { name: 'URLs and --input together', args: ['--scheme', 'google', '--input', '/dev/null', GOOGLE_URL], options: { secret: GOOGLE_SECRET }, stderr: /^mapsign sign: Give URLs as arguments or with --input FILE, not both\./ },
   ];
   for (const { name, args, options, stderr } of usageErrors) {
