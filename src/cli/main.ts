@@ -50,7 +50,7 @@ Examples:
  */
 export async function main(argv: readonly string[], io: CliIo): Promise<number> {
   const [first, ...rest] = argv;
-  if (first === undefined || first === '-h' || first === '--help') {
+  if (first === undefined || first === '-h' || first === '--help' || (first === 'help' && rest.length === 0)) {
     (first === undefined ? io.stderr : io.stdout).write(await overview());
     return first === undefined ? 2 : 0;
   }

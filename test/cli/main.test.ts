@@ -14,12 +14,14 @@ describe('mapsign', () => {
     assert.equal(readFileSync(BIN, 'utf8').split('\n')[0], '#!/usr/bin/env node');
   });
 
-  it('--help lists every command and exits 0', async () => {
-    const { status, stdout, stderr } = await runCli(['--help']);
-    assert.equal(status, 0);
-    assert.equal(stderr, '');
-    for (const name of COMMANDS) assert.match(stdout, new RegExp(`^  ${name} +\\S`, 'm'));
-  });
+  for (const flag of ['--help', '-h', 'help']) {
+    it(`${flag} lists every command and exits 0`, async () => {
+      const { status, stdout, stderr } = await runCli([flag]);
+      assert.equal(status, 0);
+      assert.equal(stderr, '');
+      for (const name of COMMANDS) assert.match(stdout, new RegExp(`^  ${name} +\\S`, 'm'));
+    });
+  }
 
   it('without a command prints the overview on stderr and exits 2', async () => {
     const { status, stdout, stderr } = await runCli([]);
