@@ -44,7 +44,7 @@ process.stdout.write(`mapsign gateway demo
 
 Self-check:
   signed URL    -> ${pass.status} ${(await pass.text()).slice(0, 60)}…
-  tampered URL  -> ${fail.status} ${(await fail.text()).split('\n')[0]}
+  tampered URL  -> ${(await fail.text()).split('\n')[0]}
 
 Try it yourself (in another terminal, in this directory):
   alias mapsign='node ${join(process.cwd(), 'dist', 'cli', 'main.js')}'
