@@ -25,6 +25,7 @@ describe('mapsign explain', () => {
   it('with the secret shows expected versus provided and the confirmed cause, exit 1', async () => {
     const result = await runCli(['explain', SENT_WITH_PERCENT20], { secret: GOOGLE_SECRET });
     assert.equal(result.status, 1);
+    assert.match(result.stdout, /\nScheme   Google Maps Platform \(client ID\) \(guessed from the URL; pass --scheme to choose\)\n/);
     assert.match(result.stdout, /\nVerdict  INVALID  SIGNATURE_MISMATCH  /);
     assert.match(result.stdout, new RegExp(`\\n {2}provided {2}chaRF2hTJKOScPr-RQCEhZbSzIE=\\n {2}expected {2}${EXPECTED_FOR_PERCENT20}\\n`));
     assert.match(result.stdout, /\nMost likely cause\n {2}confirmed {2}Spaces were signed as \+ but sent as %20, or the other way round\.\n {4}fix: /);
@@ -33,6 +34,7 @@ describe('mapsign explain', () => {
   it('says VALID for a correct signature and exits 0', async () => {
     const result = await runCli(['explain', '--scheme', 'google', GOOGLE_SIGNED], { secret: GOOGLE_SECRET });
     assert.equal(result.status, 0);
+    assert.match(result.stdout, /\nScheme   Google Maps Platform \(client ID\)\n/);
     assert.match(result.stdout, /\nVerdict  VALID  The signature is valid\.\n/);
   });
 

@@ -47,7 +47,9 @@ export const explain: Command = {
     if (extra !== undefined) throw new UsageError('explain takes one URL; quote it so the shell does not split it at & or spaces.');
     const scheme = schemeOption(values.scheme, false);
     const credential = await credentialFrom(values, scheme ?? schemeOption(guessScheme(url), true), io, { required: false });
-    const report = explainUrl(url, credential, scheme === undefined ? {} : { scheme: scheme.name });
+    const explained = explainUrl(url, credential, scheme === undefined ? {} : { scheme: scheme.name });
+    // With a secret the core is handed a credential, so it cannot know the scheme was guessed here.
+    const report = scheme === undefined ? { ...explained, schemeGuessed: true } : explained;
     io.stdout.write(values.json === true ? `${JSON.stringify(report)}\n` : renderExplainReport(report, styleFor(io)));
     return report.verdict === 'invalid' ? 1 : 0;
   },
