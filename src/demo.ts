@@ -10,6 +10,7 @@ import { startDemoUpstream } from './gateway/demo-upstream.js';
 import { createJsonLogger, startGateway } from './gateway/index.js';
 import { parseCredential, signUrl } from './index.js';
 import { createCredential, credentialInput, openSqliteStore } from './store/index.js';
+import { debuggerRoute } from './web/page.js';
 
 const dir = join(process.cwd(), '.mapsign-demo');
 await rm(dir, { recursive: true, force: true });
@@ -22,9 +23,10 @@ const store = openSqliteStore(db);
 const issued = await createCredential(store, { scheme: 'google', id: 'gme-demo', label: 'demo (throwaway)' });
 await writeFile(secretFile, `${issued.text.secret}\n`, { mode: 0o600 });
 const port = Number(process.env['MAPSIGN_DEMO_PORT'] ?? 8787);
-const gateway = await startGateway({ store, upstream: upstream.url, listen: { port }, log: createJsonLogger(process.stderr) }).catch(() =>
+const gatewayOptions = { store, upstream: upstream.url, routes: { '/debugger': debuggerRoute }, log: createJsonLogger(process.stderr) };
+const gateway = await startGateway({ ...gatewayOptions, listen: { port } }).catch(() =>
   // 8787 taken (another demo running?): any free port does for a demo.
-  startGateway({ store, upstream: upstream.url, listen: { port: 0 }, log: createJsonLogger(process.stderr) }),
+  startGateway({ ...gatewayOptions, listen: { port: 0 } }),
 );
 
 const unsigned = `${gateway.address}/maps/api/geocode/json?address=New+York&client=gme-demo`;
@@ -39,6 +41,7 @@ const signCommand = `${cli} sign --scheme google --client gme-demo --secret-file
 process.stdout.write(`mapsign gateway demo
   gateway     ${gateway.address}  (verifies, then forwards)
   upstream    ${upstream.url}  (a stand-in geocoder and tile server)
+  debugger    ${gateway.address}/debugger  (paste a URL and the secret to see why it fails)
   database    ${relative(process.cwd(), db)}
   credential  client gme-demo (google scheme), secret in ${rel} — throwaway, for this demo only
 

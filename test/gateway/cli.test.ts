@@ -81,6 +81,9 @@ test('serve runs as a process: forwards signed requests, logs JSON without signa
   const signed = signUrl(`http://gw/tiles/1/2/3.png?client=${id}`, parseCredential(credentialInput('google', id, issued.secret))).slice('http://gw'.length);
   assert.equal((await rawGet(address, signed)).status, 200);
   assert.equal((await rawGet(address, signed.replace('/3.png', '/4.png'))).status, 403);
+  const page = await fetch(`${address}/debugger`);
+  assert.equal(page.status, 200, 'the URL Signing Debugger is served without a signature');
+  assert.match(await page.text(), /URL Signing Debugger/);
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   child.kill('SIGTERM');
   assert.equal(await exited, 0, err);

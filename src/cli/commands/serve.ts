@@ -11,6 +11,7 @@ import { UsageError } from '../usage.js';
 import { checkPublicUrl, createJsonLogger, startGateway, type ListenTarget } from '../../gateway/index.js';
 import { openSqliteStore, parseDuration } from '../../store/index.js';
 import { resolveDbPath } from '../../store/locate.js';
+import { debuggerRoute } from '../../web/page.js';
 
 const HELP = `Usage: mapsign serve --upstream URL [options]
 
@@ -120,6 +121,7 @@ export const serve: Command = {
       verify,
       stripAuthParams: values['keep-auth-params'] !== true,
       upstreamTimeoutMs,
+      routes: { '/debugger': debuggerRoute },
       ...(publicUrl === undefined ? {} : { publicUrl }),
       ...(values['trust-proxy'] === undefined ? {} : { trustProxy: values['trust-proxy'] }),
       ...(admin === undefined ? {} : { admin }),
@@ -129,6 +131,7 @@ export const serve: Command = {
     const stopped = stopSignal();
     if (!verify) io.stderr.write('mapsign serve: WARNING: --insecure-no-verify forwards every request unverified.\n');
     io.stderr.write(`mapsign serve: listening on ${gateway.address}, forwarding to ${upstream}, database ${db} (${gateway.cache.size} credentials)\n`);
+    io.stderr.write(`mapsign serve: URL Signing Debugger at ${gateway.address}/debugger\n`);
     if (gateway.adminAddress !== undefined) io.stderr.write(`mapsign serve: admin API on ${gateway.adminAddress}\n`);
     const signal = await stopped;
     io.stderr.write(`mapsign serve: ${signal}: draining in-flight requests\n`);
