@@ -119,14 +119,17 @@ export function planSignature(url: string, credential: Credential, options: Sign
     throw new MapsignError('ALREADY_SIGNED', 'The URL already has a signature= parameter; sign the URL without it.');
   }
   query = withChannel(withIdentity(scheme, credential, query), options.channel);
-  const unsigned = joinUrl({ origin: parts.origin, path, query });
+  // Nothing added or re-encoded: the input is already the URL to emit (common in build scripts
+  // that add client= themselves), and its tail is the string to sign — no copies.
+  const unchanged = parts.verbatim && path === parts.path && query === parts.query;
+  const unsigned = unchanged ? url : joinUrl({ origin: parts.origin, path, query });
   const maxLength = options.maxLength ?? MAX_URL_LENGTH;
   const signatureLength = Math.ceil(DIGEST_BYTES[scheme.algorithm] / 3) * 4;
   const finalLength = unsigned.length + '&signature='.length + signatureLength;
   if (finalLength > maxLength) {
     throw new MapsignError('URL_TOO_LONG', `The signed URL would be ${finalLength} characters, over the limit of ${maxLength}; shorten the query (fewer or shorter parameters, an encoded polyline).`);
   }
-  const message = scheme.signs === 'full-url' ? unsigned : `${path}?${query}`;
+  const message = scheme.signs === 'full-url' ? unsigned : unchanged ? url.slice(parts.origin.length) : `${path}?${query}`;
   return { algorithm: scheme.algorithm, secret: credential.secret, message, unsigned };
 }
 

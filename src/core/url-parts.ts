@@ -18,6 +18,12 @@ export interface RawUrl {
   readonly query: string | undefined;
   /** The raw fragment without `#`; `undefined` when there is no `#`. */
   readonly fragment: string | undefined;
+  /**
+   * True when `origin` + `path` + `?query` is, character for character, how the URL itself
+   * begins (its origin needed no normalising and its path is not empty), so callers can take
+   * the signed string as one slice of the input instead of concatenating it anew.
+   */
+  readonly verbatim: boolean;
 }
 
 const ORIGIN = /^([A-Za-z][A-Za-z0-9+.-]*):\/\/([^/?#]*)/;
@@ -37,6 +43,7 @@ export function splitUrl(url: string, allowOriginless: boolean): RawUrl {
   }
   let origin = '';
   let rest = url;
+  let verbatim = true;
   if (url.charCodeAt(0) === 47 /* / */ && url.charCodeAt(1) !== 47) {
     if (!allowOriginless) {
       throw new MapsignError('INVALID_URL', 'This scheme signs the whole URL: give an absolute URL starting with https:// or http://.');
@@ -45,6 +52,7 @@ export function splitUrl(url: string, allowOriginless: boolean): RawUrl {
     const parsed = parseOrigin(url);
     origin = parsed.origin;
     rest = url.slice(parsed.length);
+    verbatim = parsed.length === origin.length && rest.charCodeAt(0) === 47;
   }
   let fragment: string | undefined;
   const hash = rest.indexOf('#');
@@ -58,7 +66,7 @@ export function splitUrl(url: string, allowOriginless: boolean): RawUrl {
     query = rest.slice(mark + 1);
     rest = rest.slice(0, mark);
   }
-  return { origin, path: rest === '' ? '/' : rest, query, fragment };
+  return { origin, path: rest === '' ? '/' : rest, query, fragment, verbatim };
 }
 
 // Signers see the same origin over and over: remember the last one and its normalised form.
