@@ -3,11 +3,11 @@
  * {@link MapsignStore} contract as SQLite and passing the same suite.
  *
  * What differs from a local file: migrations run under an advisory lock (several gateways may
- * start at once), usage is added with one upsert per batch (`count = usage.count +
- * EXCLUDED.count`, so concurrent flushes from many gateways never lose an update), the change
- * marker is one indexed row while LISTEN/NOTIFY pushes each change at once
- * ({@link ChangeListener}), and a database that cannot be reached
- * fails fast with `STORE_FAILED` — wrap the store in `resilientStore` to keep a gateway serving.
+ * start at once); usage is added with one upsert per batch (`count = usage.count +
+ * EXCLUDED.count`, so concurrent flushes from many gateways never lose an update); the change
+ * marker is one indexed row, while LISTEN/NOTIFY pushes each change at once
+ * ({@link ChangeListener}); and a database that cannot be reached fails fast with
+ * `STORE_FAILED` — wrap the store in `resilientStore` to keep a gateway serving.
  */
 import pg from 'pg';
 import type { SchemeName } from '../core/credential.js';
