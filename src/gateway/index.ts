@@ -11,6 +11,7 @@ export { createGateway, type FetchHandler, type Gateway, type GatewayOptions, ty
 export { createExpressMiddleware, createFastifyPlugin, createWebMiddleware, type FastifyLike, type FastifyReplyLike, type NodeRequestLike, type NodeResponseLike } from './middleware.js';
 export { serveFetch, type ListenTarget, type RunningServer } from './node-server.js';
 export { checkPublicUrl, type OriginOptions } from './origin.js';
+export { createRefusalThrottle, type RefusalThrottle, type RefusalThrottleOptions, type RefusalThrottleStats } from './refusal-throttle.js';
 export { createJsonLogger, type RequestLogEntry, type RequestLogger } from './request-log.js';
 export { startGateway, type RunningGateway, type StartOptions } from './start.js';
 export { UsageRecorder, type UsageRecorderOptions } from './usage-recorder.js';

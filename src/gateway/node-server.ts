@@ -5,12 +5,15 @@
  *
  * It passes the raw request target (`req.url`, exactly the bytes on the request line) to the
  * handler, since the signature covers those bytes and `Request.url` would be re-encoded.
+ * Refusals from `precheck` go through the refusal throttle, when one is given, so a connection
+ * that keeps sending bad signatures is answered ever more slowly; closing answers them at once.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Readable } from 'node:stream';
 import type { FetchHandler, Precheck } from './handler.js';
 import { refusalHeaders } from './refusal.js';
+import type { RefusalThrottle } from './refusal-throttle.js';
 import { nodeHeaderReader } from './verifier.js';
 
 /** Where to listen: a TCP port (0 for any) on a host, or a unix socket path. */
@@ -68,11 +71,12 @@ async function send(response: Response, res: ServerResponse): Promise<void> {
 
 /**
  * Serves `handler` and resolves once listening. With `precheck` (the gateway's), refusals are
- * answered straight from the raw request, before any `Request` is built.
+ * answered straight from the raw request, before any `Request` is built — through `throttle`
+ * when given.
  *
- * @example const running = await serveFetch(gateway.fetch, { port: 8787, host: '127.0.0.1' }, gateway.precheck)
+ * @example const running = await serveFetch(gateway.fetch, { port: 8787, host: '127.0.0.1' }, gateway.precheck, createRefusalThrottle())
  */
-export async function serveFetch(handler: FetchHandler, listen: ListenTarget, precheck?: Precheck): Promise<RunningServer> {
+export async function serveFetch(handler: FetchHandler, listen: ListenTarget, precheck?: Precheck, throttle?: RefusalThrottle): Promise<RunningServer> {
   const server = createServer({ keepAliveTimeout: 5000 }, (req, res) => {
     const onError = (): void => {
       // The response has started or the client left: nothing useful can be sent any more.
@@ -84,9 +88,13 @@ export async function serveFetch(handler: FetchHandler, listen: ListenTarget, pr
     const peer = req.socket.remoteAddress;
     const checked = precheck?.(req.method ?? 'GET', req.url ?? '/', nodeHeaderReader(req.headers), peer);
     if (checked !== undefined && 'refusal' in checked) {
-      res.writeHead(checked.refusal.status, refusalHeaders(checked.refusal)).end(checked.refusal.body);
+      const { refusal } = checked;
+      const answer = (): void => void res.writeHead(refusal.status, refusalHeaders(refusal)).end(refusal.body);
+      if (throttle === undefined) answer();
+      else throttle.refuse(req.socket, answer);
       return;
     }
+    if (checked?.ticket !== undefined) throttle?.pass(req.socket);
     let request: Request;
     try {
       request = toRequest(req);
@@ -109,6 +117,8 @@ export async function serveFetch(handler: FetchHandler, listen: ListenTarget, pr
     address,
     close: (drainMs = 10_000) =>
       new Promise<void>((resolve) => {
+        // A refusal waiting out its delay must not hold shutdown: answer them all now.
+        throttle?.flush();
         const closed = new Promise<void>((done) => server.close(() => done()));
         // Keep-alive connections become idle as their last response ends; close them as they do.
         const sweep = setInterval(() => server.closeIdleConnections(), 50);

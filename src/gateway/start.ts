@@ -1,6 +1,7 @@
 /**
  * Everything `mapsign serve` runs, wired together: the store, the polling credential cache, the
- * batching usage recorder, the gateway handler on its listener and, when configured, the admin
+ * batching usage recorder, the gateway handler on its listener (refusals throttled per
+ * connection, see refusal-throttle.ts) and, when configured, the admin
  * API on its own. `close()` is the SIGTERM path: drain in-flight requests, write the last usage
  * counts, then release the store.
  */
@@ -9,6 +10,7 @@ import { createAdminApi } from './admin-api.js';
 import { CredentialCache } from './credential-cache.js';
 import { createGateway, type FetchHandler } from './handler.js';
 import { serveFetch, type ListenTarget, type RunningServer } from './node-server.js';
+import { createRefusalThrottle, type RefusalThrottle, type RefusalThrottleOptions } from './refusal-throttle.js';
 import type { RequestLogger } from './request-log.js';
 import { UsageRecorder } from './usage-recorder.js';
 
@@ -22,6 +24,8 @@ export interface StartOptions {
   readonly verify?: boolean;
   readonly stripAuthParams?: boolean;
   readonly upstreamTimeoutMs?: number;
+  /** Delays refusals on connections that keep getting them; default on, `{ maxDelayMs: 0 }` turns it off. */
+  readonly refusalThrottle?: RefusalThrottleOptions;
   /** Admin API listener and bearer token; both or neither. */
   readonly admin?: { readonly listen: ListenTarget; readonly token: string };
   readonly routes?: Readonly<Record<string, FetchHandler>>;
@@ -39,6 +43,7 @@ export interface RunningGateway {
   readonly adminAddress: string | undefined;
   readonly cache: CredentialCache;
   readonly usage: UsageRecorder;
+  readonly throttle: RefusalThrottle;
   /** Drains, flushes usage and closes the store. */
   close(drainMs?: number): Promise<void>;
 }
@@ -60,9 +65,10 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
     ...pick(options, ['publicUrl', 'trustProxy', 'verify', 'stripAuthParams', 'routes', 'log']),
     ...(options.upstreamTimeoutMs === undefined ? {} : { timeoutMs: options.upstreamTimeoutMs }),
   });
+  const throttle = createRefusalThrottle(options.refusalThrottle);
   const servers: RunningServer[] = [];
   try {
-    servers.push(await serveFetch(gateway.fetch, options.listen, gateway.precheck));
+    servers.push(await serveFetch(gateway.fetch, options.listen, gateway.precheck, throttle));
     if (options.admin !== undefined) servers.push(await serveFetch(createAdminApi({ store, token: options.admin.token }), options.admin.listen));
   } catch (error) {
     await Promise.all(servers.map((server) => server.close(0)));
@@ -84,6 +90,7 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
     adminAddress: servers[1]?.address,
     cache,
     usage,
+    throttle,
     // Idempotent: a second SIGTERM (or a test's cleanup) waits for the first shutdown.
     close: (drainMs) => (closing ??= shutdown(drainMs)),
   };

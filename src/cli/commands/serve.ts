@@ -27,6 +27,9 @@ Options:
   --trust-proxy ADDR      believe X-Forwarded-Proto/Host from this peer (repeatable; 'loopback' for 127.0.0.1 and ::1)
   --upstream-timeout D    answer 504 when the upstream is slower than this (default 10s)
   --keep-auth-params      forward client=, key= and signature= to the upstream (default: removed)
+  --refusal-delay-max D   after 3 refusals in a row on one connection, answer each next refusal
+                          on it after 10ms, doubling up to D (default 1s; 0 turns it off):
+                          slows signature guessing and floods, never valid requests
   --admin-port N          serve the admin API on 127.0.0.1:N
   --admin-socket PATH     serve the admin API on a unix socket
   --admin-token-file PATH admin bearer token (default: $MAPSIGN_ADMIN_TOKEN)
@@ -44,6 +47,15 @@ function portOption(value: string | undefined, name: string, fallback?: number):
   const port = Number(value);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`${name} must be a port number from 0 to 65535, not ${JSON.stringify(value)}.`);
   return port;
+}
+
+/** A duration option; a bad value is a usage error (status 2), like a bad port. */
+function durationOption(value: string | undefined, name: string, fallback: string): number {
+  try {
+    return parseDuration(value ?? fallback, name);
+  } catch (error) {
+    throw new UsageError(error instanceof Error ? error.message : String(error));
+  }
 }
 
 async function adminToken(file: string | undefined, env: Readonly<Record<string, string | undefined>>): Promise<string> {
@@ -86,6 +98,7 @@ export const serve: Command = {
       'trust-proxy': { type: 'string', multiple: true },
       'upstream-timeout': { type: 'string' },
       'keep-auth-params': { type: 'boolean' },
+      'refusal-delay-max': { type: 'string' },
       'admin-port': { type: 'string' },
       'admin-socket': { type: 'string' },
       'admin-token-file': { type: 'string' },
@@ -109,8 +122,9 @@ export const serve: Command = {
     if (adminPort !== undefined && adminSocket !== undefined) throw new UsageError('Give --admin-port or --admin-socket, not both.');
     const adminListen: ListenTarget | undefined = adminSocket !== undefined ? { path: adminSocket } : adminPort !== undefined ? { port: adminPort, host: '127.0.0.1' } : undefined;
     const admin = adminListen === undefined ? undefined : { listen: adminListen, token: await adminToken(optionalString(values['admin-token-file']), io.env) };
-    const upstreamTimeoutMs = parseDuration(optionalString(values['upstream-timeout']) ?? '10s', '--upstream-timeout');
-    const drainMs = parseDuration(optionalString(values.drain) ?? '10s', '--drain');
+    const upstreamTimeoutMs = durationOption(optionalString(values['upstream-timeout']), '--upstream-timeout', '10s');
+    const refusalDelayMaxMs = durationOption(optionalString(values['refusal-delay-max']), '--refusal-delay-max', '1s');
+    const drainMs = durationOption(optionalString(values.drain), '--drain', '10s');
     const db = resolveDbPath(optionalString(values.db), io.env);
     const verify = values['insecure-no-verify'] !== true;
 
@@ -121,6 +135,7 @@ export const serve: Command = {
       verify,
       stripAuthParams: values['keep-auth-params'] !== true,
       upstreamTimeoutMs,
+      refusalThrottle: { maxDelayMs: refusalDelayMaxMs },
       routes: { '/debugger': debuggerRoute },
       ...(publicUrl === undefined ? {} : { publicUrl }),
       ...(values['trust-proxy'] === undefined ? {} : { trustProxy: values['trust-proxy'] }),
