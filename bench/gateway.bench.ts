@@ -2,13 +2,20 @@
  * Gateway benchmark, one bounded run on loopback with autocannon: requests per second and p99
  * latency for (a) the upstream alone, (b) the gateway with verification off, (c) the gateway
  * verifying valid signatures, (d) valid traffic while a flood of bad signatures hits the same
- * gateway from a second load generator (a separate process), with (d-ref) the same second
- * generator sending *valid* traffic instead, so that the cost of bad signatures is told apart
- * from the cost of simply more load on a small machine, and (e) Debian's nginx with
+ * gateway from a second load generator (a separate process) — the gateway as shipped, whose
+ * refusal throttle answers a connection's refusals ever more slowly after 3 in a row (up to 1 s
+ * each); the flood still sends as fast as its connections are answered, as any client would —
+ * with (d-off) the same flood against a gateway started with `--refusal-delay-max 0`, which
+ * answers every refusal at once, (d-ref) the same second generator sending *valid* traffic
+ * instead, so that the cost of bad signatures is told apart from the cost of simply more load
+ * on a small machine, and (e) Debian's nginx with
  * `secure_link` in front of the same upstream, as the native anchor. Upstream, gateways and
  * nginx are separate processes; the main load generator is this process.
  * Scenarios are interleaved round by round and the median of the rounds is printed, with the
- * ratios the targets are stated in: (c)/(b) ≥ 0.9 and valid traffic under (d) ≥ 0.8 × (c).
+ * ratios the targets are stated in: (c)/(b) ≥ 0.9 and valid traffic under (d) ≥ 0.8 × (c), and
+ * how many refusals per second the flood itself got answered. The throttle remembers a peer for
+ * 60 s after its throttled connections close, so from the second round on the flood's new
+ * connections start throttled: that is the defence against reconnecting, measured as it works.
  *
  * Run: `npm run bench:gateway` (`BENCH_SECONDS`, `BENCH_ROUNDS`, `BENCH_CONNECTIONS` to change).
  * It installs nginx with apt-get when missing and permitted; without it (e) is skipped, saying so.
@@ -160,20 +167,29 @@ try {
   const serveArgs = ['serve', '--upstream', upstream, '--port', '0', '--db', db, '--log', 'none'];
   const gatewayOff = await start(process.execPath, [cli, ...serveArgs, '--insecure-no-verify'], /listening on (http:\S+),/);
   const gatewayOn = await start(process.execPath, [cli, ...serveArgs], /listening on (http:\S+),/);
+  const gatewayUnthrottled = await start(process.execPath, [cli, ...serveArgs, '--refusal-delay-max', '0'], /listening on (http:\S+),/);
   const nginxSkipped = ensureNginx();
   const nginx = nginxSkipped === undefined ? await startNginx(dir, new URL(upstream).port) : undefined;
 
   // Sanity: the paths really pass or fail where expected before anything is measured.
   const status = async (url: string): Promise<number> => (await fetch(url)).status;
-  const checks: [string, number][] = [[gatewayOn + valid[0], 200], [gatewayOn + forged[0], 403], [gatewayOff + tiles[0], 200]];
+  const checks: [string, number][] = [[gatewayOn + valid[0], 200], [gatewayOn + forged[0], 403], [gatewayUnthrottled + forged[0], 403], [gatewayOff + tiles[0], 200]];
   if (nginx !== undefined) checks.push([nginx + nginxPaths[0], 200], [`${nginx}${tiles[0]}?md5=AAAAAAAAAAAAAAAAAAAAAA`, 403]);
   for (const [url, expected] of checks) if ((await status(url)) !== expected) throw new Error(`sanity check failed: ${url} is not ${expected}`);
 
+  // What the flood itself got answered, per scenario, to show what the throttle holds back.
+  const floods = new Map<string, Measured[]>();
+  const underFlood = async (name: string, url: string): Promise<Measured> => {
+    const [main, flood] = await Promise.all([load(url, valid), loadElsewhere(url, forged)]);
+    floods.set(name, [...(floods.get(name) ?? []), flood]);
+    return main;
+  };
   const scenarios: Record<string, () => Promise<Measured>> = {
     '(a) upstream alone': () => load(upstream, tiles),
     '(b) gateway, verification off': () => load(gatewayOff, tiles),
     '(c) gateway, valid signatures': () => load(gatewayOn, valid),
-    '(d) valid, with bad-signature flood': async () => (await Promise.all([load(gatewayOn, valid), loadElsewhere(gatewayOn, forged)]))[0],
+    '(d) valid, with bad-signature flood': () => underFlood('(d) valid, with bad-signature flood', gatewayOn),
+    '(d-off) same, refusal throttle off': () => underFlood('(d-off) same, refusal throttle off', gatewayUnthrottled),
     '(d-ref) valid, with as much valid load': async () => (await Promise.all([load(gatewayOn, valid), loadElsewhere(gatewayOn, valid)]))[0],
     ...(nginx === undefined ? {} : { '(e) nginx secure_link': () => load(nginx, nginxPaths) }),
   };
@@ -197,6 +213,9 @@ try {
   console.log('');
   console.log(`(c)/(b)  verification cost:           ${ratio('(c) gateway, valid signatures', '(b) gateway, verification off')}  (target >= 0.9)`);
   console.log(`(d)/(c)  valid under a bad flood:      ${ratio('(d) valid, with bad-signature flood', '(c) gateway, valid signatures')}  (target >= 0.8)`);
+  console.log(`(d-off)/(c) same, throttle off:     ${ratio('(d-off) same, refusal throttle off', '(c) gateway, valid signatures')}`);
+  const perRound = (list: readonly Measured[] | undefined): string => (list ?? []).map((m) => m.rps.toFixed(0)).join(', ');
+  for (const [name, list] of floods) console.log(`${name.slice(0, name.indexOf(')') + 1)} per round: valid ${perRound(results.get(name))} req/s; the flood got ${perRound(list)} refusals/s`);
   console.log(`(d)/(d-ref) bad flood vs valid load:  ${ratio('(d) valid, with bad-signature flood', '(d-ref) valid, with as much valid load')}  (1.0 = a bad signature costs no more than more valid traffic)`);
   console.log(`(b)/(a)  proxy hop:                    ${ratio('(b) gateway, verification off', '(a) upstream alone')}`);
   if (nginx !== undefined) console.log(`(c)/(e)  gateway vs nginx secure_link: ${ratio('(c) gateway, valid signatures', '(e) nginx secure_link')}`);
