@@ -9,9 +9,10 @@
  * guessing signatures becomes hopeless. A verified request on the connection starts it over;
  * valid requests are never delayed, and other connections are never affected.
  *
- * Reconnecting does not escape: when a throttled connection closes, its peer address is
- * remembered for a while (in a bounded table) and the peer's next connection starts where that
- * one left off. Timers are unref'd, cleared when their connection closes, and `flush()` answers
+ * Reconnecting does not escape: when a connection closes with refusals since its last verified
+ * request, its peer address is remembered for a while (in a bounded table) with that count, and
+ * the peer's next connection starts where it left off — so a client that opens a new connection
+ * per request is throttled too. Timers are unref'd, cleared when their connection closes, and `flush()` answers
  * every waiting refusal at once so shutdown is never held by one.
  */
 import type { Socket } from 'node:net';
@@ -24,7 +25,7 @@ export interface RefusalThrottleOptions {
   readonly firstDelayMs?: number;
   /** Consecutive refusals on a connection answered at once before delays start. Default 3. */
   readonly freeRefusals?: number;
-  /** How long a peer whose throttled connection closed stays throttled on new ones. Default 60 s. */
+  /** How long a peer whose connection closed while refused carries that over to new ones. Default 60 s. */
   readonly peerMemoryMs?: number;
   /** Most peers remembered; the oldest are forgotten first. Default 4096. */
   readonly peerTableSize?: number;
@@ -88,9 +89,13 @@ export function createRefusalThrottle(options: RefusalThrottleOptions = {}): Ref
   let flushed = false;
 
   const remember = (state: ConnectionState): void => {
-    if (state.peer === undefined || state.streak <= free) return;
+    if (state.peer === undefined || state.streak === 0) return;
+    const known = peers.get(state.peer);
+    const now = Date.now();
+    // Parallel connections each inherited the count: the one that went furthest sets it.
+    const streak = known !== undefined && known.until > now ? Math.max(known.streak, state.streak) : state.streak;
     peers.delete(state.peer); // re-inserted last, so the table forgets the stalest peer first
-    peers.set(state.peer, { streak: state.streak, until: Date.now() + peerMemoryMs });
+    peers.set(state.peer, { streak, until: now + peerMemoryMs });
     for (const oldest of peers.keys()) {
       if (peers.size <= peerTableSize) break;
       peers.delete(oldest);

@@ -3,7 +3,7 @@
  * keeps sending bad signatures has its later refusals held (seen through the throttle's
  * counters and a response that has not come, never through timings), while other connections,
  * valid requests and unauthenticated routes are not; a verified request starts the connection
- * over; reconnecting does not escape; closing answers every held refusal with its unchanged body
+ * over; reconnecting, or a new connection per request, does not escape; closing answers every held refusal with its unchanged body
  * instead of waiting; pipelining into it closes the connection; `maxDelayMs: 0` turns it off;
  * and `mapsign serve` checks its option.
  */
@@ -17,7 +17,7 @@ import { runCommand } from '../../src/cli/run-command.js';
 import type { RequestLogEntry, RunningGateway, StartOptions } from '../../src/gateway/index.js';
 import { parseCredential, signUrl } from '../../src/index.js';
 import { createCredential, credentialInput, openSqliteStore } from '../../src/store/index.js';
-import { eventually, startTestGateway, startUpstream, type SeenRequest } from './helpers.js';
+import { eventually, rawGet, startTestGateway, startUpstream, type SeenRequest } from './helpers.js';
 
 interface Reply {
   readonly status: number;
@@ -141,6 +141,24 @@ test('reconnecting does not escape: the peer’s next connection starts where th
   assert.equal(reconnected.settled(), false);
   await gateway.close(60_000);
   assert.equal((await reconnected.reply).status, 403);
+});
+
+test('a client opening a new connection per request is held back too', async (t) => {
+  const { gateway, forged } = await setup(t);
+  // Each connection's count reaches the peer's record when the gateway sees it close, which may
+  // come just after the next connection's request: so the test finds where holding starts.
+  let answered = 0;
+  let last: ReturnType<typeof held> | undefined;
+  for (let i = 0; i < 8 && last === undefined; i++) {
+    const reply = held(rawGet(gateway.address, forged).then((r) => ({ status: r.status, contentType: r.headers['content-type'], body: r.body })));
+    assert.ok(await eventually(async () => reply.settled() || gateway.throttle.stats.pending === 1, 5000));
+    if (reply.settled()) answered += 1;
+    else last = reply;
+  }
+  assert.ok(last !== undefined, 'a refusal was held');
+  assert.ok(answered >= 3, `the first three were answered (${answered})`);
+  await gateway.close(60_000);
+  assert.equal((await last.reply).status, 403);
 });
 
 test('a client pipelining into the throttle has its connection closed rather than queued', async (t) => {
