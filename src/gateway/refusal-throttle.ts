@@ -106,10 +106,12 @@ export function createRefusalThrottle(options: RefusalThrottleOptions = {}): Ref
     let state = connections.get(connection);
     if (state !== undefined) return state;
     const peer = connection.remoteAddress;
-    const known = peer === undefined ? undefined : peers.get(peer);
-    if (known !== undefined && known.until <= Date.now()) peers.delete(peer!);
-    const streak = known !== undefined && known.until > Date.now() ? known.streak : 0;
-    state = { streak, nextAt: 0, peer, waiting: new Set() };
+    let known = peer === undefined ? undefined : peers.get(peer);
+    if (known !== undefined && known.until <= Date.now()) {
+      peers.delete(peer!);
+      known = undefined;
+    }
+    state = { streak: known?.streak ?? 0, nextAt: 0, peer, waiting: new Set() };
     connections.set(connection, state);
     const settled = state;
     connection.once('close', () => {
