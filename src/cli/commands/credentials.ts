@@ -6,8 +6,9 @@
 import { parseCommandArgs, optionalString } from '../args.js';
 import type { CliIo, Command } from '../command.js';
 import { UsageError } from '../usage.js';
-import { createCredential, DEFAULT_OVERLAP_MS, isStoreError, openSqliteStore, parseDuration, rotateCredential, type CredentialInfo, type IssuedSecret, type MapsignStore } from '../../store/index.js';
+import { createCredential, DEFAULT_OVERLAP_MS, isStoreError, parseDuration, rotateCredential, type CredentialInfo, type IssuedSecret, type MapsignStore } from '../../store/index.js';
 import { formatTable, resolveDbPath } from '../../store/locate.js';
+import { openStore } from '../../store/open.js';
 
 const HELP = `Usage: mapsign credentials ACTION [options]
 
@@ -21,7 +22,7 @@ Actions:
   revoke ID                                       refuse the credential from now on (a running gateway within 1 s)
 
 Options:
-  --db PATH          the database file
+  --db PATH|URL      the database: a SQLite file or a postgres:// URL (default ./mapsign.db or $MAPSIGN_DB)
   --scheme NAME      google | streetmaps | maptiler
   --overlap DURATION how long the previous secret keeps working after a rotation (24h, 90m, 0)
   --json             machine-readable output
@@ -119,7 +120,7 @@ export const credentials: Command = {
     }
     const [action, ...rest] = positionals;
     if (action === undefined) throw new UsageError('Name an action: create, list, show, rotate or revoke.');
-    const store = openSqliteStore(resolveDbPath(values.db, io.env));
+    const store = await openStore(resolveDbPath(values.db, io.env));
     try {
       return await act(store, action, rest, values, io);
     } catch (error) {

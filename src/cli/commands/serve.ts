@@ -9,7 +9,9 @@ import { parseCommandArgs, optionalString } from '../args.js';
 import type { Command } from '../command.js';
 import { UsageError } from '../usage.js';
 import { checkPublicUrl, createJsonLogger, startGateway, type ListenTarget } from '../../gateway/index.js';
-import { openSqliteStore, parseDuration } from '../../store/index.js';
+import { followChanges, storeRoutes } from '../../store/gateway-hooks.js';
+import { parseDuration } from '../../store/index.js';
+import { describeStore, openStore } from '../../store/open.js';
 import { resolveDbPath } from '../../store/locate.js';
 import { debuggerRoute } from '../../web/page.js';
 
@@ -22,7 +24,8 @@ Options:
   --upstream URL          the map service to protect, e.g. http://127.0.0.1:8080 (required)
   --port N                port to listen on (default 8787)
   --host ADDR             address to listen on (default 127.0.0.1; 0.0.0.0 for every interface)
-  --db PATH               database file, created on first run (default ./mapsign.db or $MAPSIGN_DB)
+  --db PATH|URL           SQLite file, created on first run (default ./mapsign.db or $MAPSIGN_DB),
+                          or postgres://… shared by several gateways (put a password in $MAPSIGN_DB, not argv)
   --public-url URL        public origin for MapTiler-style full-URL signatures, e.g. https://tiles.example.com
   --trust-proxy ADDR      believe X-Forwarded-Proto/Host from this peer (repeatable; 'loopback' for 127.0.0.1 and ::1)
   --upstream-timeout D    answer 504 when the upstream is slower than this (default 10s)
@@ -128,28 +131,33 @@ export const serve: Command = {
     const db = resolveDbPath(optionalString(values.db), io.env);
     const verify = values['insecure-no-verify'] !== true;
 
+    const warn = (message: string): boolean => io.stderr.write(`mapsign serve: ${message}\n`);
+    // A networked store is wrapped so that losing the database never stops verification.
+    const store = await openStore(db, { resilient: { log: warn } });
     const gateway = await startGateway({
-      store: openSqliteStore(db),
+      store,
       upstream,
       listen: { port: portOption(optionalString(values.port), '--port', 8787)!, host: optionalString(values.host) ?? '127.0.0.1' },
       verify,
       stripAuthParams: values['keep-auth-params'] !== true,
       upstreamTimeoutMs,
       refusalThrottle: { maxDelayMs: refusalDelayMaxMs },
-      routes: { '/debugger': debuggerRoute },
+      routes: { '/debugger': debuggerRoute, ...storeRoutes(store) },
       ...(publicUrl === undefined ? {} : { publicUrl }),
       ...(values['trust-proxy'] === undefined ? {} : { trustProxy: values['trust-proxy'] }),
       ...(admin === undefined ? {} : { admin }),
       ...(log === 'stdout' ? { log: createJsonLogger(io.stdout) } : {}),
-      warn: (message) => io.stderr.write(`mapsign serve: ${message}\n`),
+      warn,
     });
+    const unfollow = followChanges(store, gateway.cache);
     const stopped = stopSignal();
     if (!verify) io.stderr.write('mapsign serve: WARNING: --insecure-no-verify forwards every request unverified.\n');
-    io.stderr.write(`mapsign serve: listening on ${gateway.address}, forwarding to ${upstream}, database ${db} (${gateway.cache.size} credentials)\n`);
+    io.stderr.write(`mapsign serve: listening on ${gateway.address}, forwarding to ${upstream}, database ${describeStore(db)} (${gateway.cache.size} credentials)\n`);
     io.stderr.write(`mapsign serve: URL Signing Debugger at ${gateway.address}/debugger\n`);
     if (gateway.adminAddress !== undefined) io.stderr.write(`mapsign serve: admin API on ${gateway.adminAddress}\n`);
     const signal = await stopped;
     io.stderr.write(`mapsign serve: ${signal}: draining in-flight requests\n`);
+    unfollow();
     await gateway.close(drainMs);
     io.stderr.write('mapsign serve: stopped; usage counts written\n');
     return 0;

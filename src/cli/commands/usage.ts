@@ -5,8 +5,9 @@
 import { parseCommandArgs, optionalString } from '../args.js';
 import type { Command } from '../command.js';
 import { UsageError } from '../usage.js';
-import { buildUsageReport, openSqliteStore, type UsageGrouping } from '../../store/index.js';
+import { buildUsageReport, type UsageGrouping } from '../../store/index.js';
 import { formatTable, resolveDbPath } from '../../store/locate.js';
+import { openStore } from '../../store/open.js';
 
 const HELP = `Usage: mapsign usage [--since DATE] [--by client|channel|day] [--json]
 
@@ -14,7 +15,7 @@ Request counts from the gateway's database (default ./mapsign.db or $MAPSIGN_DB)
 written by the running gateway about once a second and on shutdown.
 
 Options:
-  --db PATH      the database file
+  --db PATH|URL  the database: a SQLite file or a postgres:// URL (default ./mapsign.db or $MAPSIGN_DB)
   --since DATE   first UTC day to include, YYYY-MM-DD (default: everything)
   --by WHAT      client (default), channel or day
   --json         one JSON array: group, ok, refused, failed, total and the count per outcome
@@ -42,7 +43,7 @@ export const usage: Command = {
     if (!GROUPINGS.includes(by)) throw new UsageError(`--by must be client, channel or day, not ${JSON.stringify(values.by)}.`);
     const since = optionalString(values.since);
     if (since !== undefined && (!/^\d{4}-\d{2}-\d{2}$/.test(since) || Number.isNaN(Date.parse(since)))) throw new UsageError(`--since takes a UTC day as YYYY-MM-DD, e.g. 2026-01-31, not ${JSON.stringify(since)}.`);
-    const store = openSqliteStore(resolveDbPath(values.db, io.env));
+    const store = await openStore(resolveDbPath(values.db, io.env));
     try {
       const report = buildUsageReport(await store.queryUsage({ by, ...(since === undefined ? {} : { since }) }), by);
       if (values.json === true) {
