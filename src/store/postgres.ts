@@ -12,6 +12,7 @@
 import pg from 'pg';
 import type { SchemeName } from '../core/credential.js';
 import type { CredentialInfo, MapsignStore, NewCredential, UsageDelta, UsageQuery, UsageRow, VerifierRecord } from './contract.js';
+import { toUsageRow, usageColumns } from './usage-query.js';
 import { StoreError } from './errors.js';
 import { ChangeListener, type ChangeNotifier } from './postgres-changes.js';
 import { migratePostgres } from './postgres-schema.js';
@@ -29,8 +30,6 @@ export interface PostgresStoreOptions {
 
 interface CredentialRow { id: string; scheme: SchemeName; label: string | null; created_at: number; revoked_at: number | null }
 interface SecretRow { credential_id: string; version: number; created_at: number; expires_at: number | null }
-
-const GROUP_COLUMNS = { client: ['credential_id'], channel: ['credential_id', 'channel'], day: ['day'] } as const;
 
 // BIGINT columns hold millisecond times and counts, far below 2^53: read them as numbers.
 const types = {
@@ -170,17 +169,11 @@ class PostgresStore implements MapsignStore, ChangeNotifier {
   }
 
   async queryUsage(query: UsageQuery): Promise<UsageRow[]> {
-    const list = [...GROUP_COLUMNS[query.by], 'outcome'].join(', ');
+    const list = usageColumns(query.by);
     const rows = await this.#query<Record<string, string | number>>(`SELECT ${list}, SUM(count)::bigint AS count FROM mapsign.usage WHERE day >= $1 GROUP BY ${list} ORDER BY ${list}`, [
       query.since ?? '',
     ]);
-    return rows.map((row) => ({
-      ...(row['credential_id'] === undefined ? {} : { credentialId: String(row['credential_id']) }),
-      ...(row['channel'] === undefined ? {} : { channel: String(row['channel']) }),
-      ...(row['day'] === undefined ? {} : { day: String(row['day']) }),
-      outcome: String(row['outcome']),
-      count: Number(row['count']),
-    }));
+    return rows.map(toUsageRow);
   }
 
   async close(): Promise<void> {

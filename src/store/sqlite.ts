@@ -10,13 +10,12 @@ import { closeSync, openSync } from 'node:fs';
 import BetterSqlite3 from 'better-sqlite3';
 import type { SchemeName } from '../core/credential.js';
 import type { CredentialInfo, MapsignStore, NewCredential, SecretInfo, UsageDelta, UsageQuery, UsageRow, VerifierRecord } from './contract.js';
+import { toUsageRow, usageColumns } from './usage-query.js';
 import { StoreError } from './errors.js';
 import { migrate } from './sqlite-schema.js';
 
 interface CredentialRow { id: string; scheme: SchemeName; label: string | null; created_at: number; revoked_at: number | null }
 interface SecretRow { credential_id: string; version: number; secret: string; created_at: number; expires_at: number | null }
-
-const GROUP_COLUMNS = { client: ['credential_id'], channel: ['credential_id', 'channel'], day: ['day'] } as const;
 
 /**
  * Opens (creating on first use) the SQLite store at `path`. The file is created readable by
@@ -120,18 +119,11 @@ class SqliteStore implements MapsignStore {
   }
 
   async queryUsage(query: UsageQuery): Promise<UsageRow[]> {
-    const columns = GROUP_COLUMNS[query.by];
-    const list = [...columns, 'outcome'].join(', ');
+    const list = usageColumns(query.by);
     const rows = this.#db
       .prepare<[string], Record<string, string | number>>(`SELECT ${list}, SUM(count) AS count FROM usage WHERE day >= ? GROUP BY ${list} ORDER BY ${list}`)
       .all(query.since ?? '');
-    return rows.map((row) => ({
-      ...(row['credential_id'] === undefined ? {} : { credentialId: String(row['credential_id']) }),
-      ...(row['channel'] === undefined ? {} : { channel: String(row['channel']) }),
-      ...(row['day'] === undefined ? {} : { day: String(row['day']) }),
-      outcome: String(row['outcome']),
-      count: Number(row['count']),
-    }));
+    return rows.map(toUsageRow);
   }
 
   async close(): Promise<void> {

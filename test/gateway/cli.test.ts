@@ -6,27 +6,14 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
 import { test } from 'node:test';
-import type { CliIo } from '../../src/cli/command.js';
 import { credentials } from '../../src/cli/commands/credentials.js';
 import { usage } from '../../src/cli/commands/usage.js';
-import { runCommand } from '../../src/cli/run-command.js';
 import { parseCredential, signUrl } from '../../src/index.js';
 import { credentialInput } from '../../src/store/index.js';
-import { eventually, rawGet, startUpstream, tempDir } from './helpers.js';
+import { eventually, rawGet, runInProcess, startUpstream, tempDir } from './helpers.js';
 
-async function run(command: typeof credentials, argv: string[], env: Record<string, string> = {}): Promise<{ code: number; out: string; err: string }> {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
-  stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
-  const io: CliIo = { stdin: new PassThrough(), stdout, stderr, env };
-  const code = await runCommand(command, argv, io);
-  return { code, out, err };
-}
+const run = runInProcess;
 
 test('credentials: create shows the secret once; list, show, rotate, revoke; errors are one line', async (t) => {
   const db = join(await tempDir(t), 'cli.db');

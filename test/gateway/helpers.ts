@@ -8,6 +8,9 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestContext } from 'node:test';
+import { PassThrough } from 'node:stream';
+import type { Command } from '../../src/cli/command.js';
+import { runCommand } from '../../src/cli/run-command.js';
 import { openSqliteStore } from '../../src/store/index.js';
 import { startGateway, type RunningGateway, type StartOptions } from '../../src/gateway/index.js';
 
@@ -89,4 +92,16 @@ export async function eventually(check: () => Promise<boolean>, ms: number): Pro
     if (Date.now() > deadline) return false;
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
+}
+
+/** Runs a CLI command in process with captured output (no binary, no child process). */
+export async function runInProcess(command: Command, argv: readonly string[], env: Record<string, string> = {}): Promise<{ code: number; out: string; err: string }> {
+  const stdout = new PassThrough();
+  const stderr = new PassThrough();
+  let out = '';
+  let err = '';
+  stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+  stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
+  const code = await runCommand(command, argv, { stdin: new PassThrough(), stdout, stderr, env });
+  return { code, out, err };
 }

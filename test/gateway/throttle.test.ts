@@ -10,14 +10,12 @@
 import assert from 'node:assert/strict';
 import { Agent, request } from 'node:http';
 import { connect } from 'node:net';
-import { PassThrough } from 'node:stream';
 import { test, type TestContext } from 'node:test';
 import { serve } from '../../src/cli/commands/serve.js';
-import { runCommand } from '../../src/cli/run-command.js';
 import type { RequestLogEntry, RunningGateway, StartOptions } from '../../src/gateway/index.js';
 import { parseCredential, signUrl } from '../../src/index.js';
 import { createCredential, credentialInput, openSqliteStore } from '../../src/store/index.js';
-import { eventually, rawGet, startTestGateway, startUpstream, type SeenRequest } from './helpers.js';
+import { eventually, rawGet, runInProcess, startTestGateway, startUpstream, type SeenRequest } from './helpers.js';
 
 interface Reply {
   readonly status: number;
@@ -189,16 +187,7 @@ test('maxDelayMs 0 turns the throttle off', async (t) => {
 });
 
 test('mapsign serve documents --refusal-delay-max and refuses a value that is not a duration', async () => {
-  const run = async (argv: string[]): Promise<{ code: number; out: string; err: string }> => {
-    const stdout = new PassThrough();
-    const stderr = new PassThrough();
-    let out = '';
-    let err = '';
-    stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
-    stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
-    const code = await runCommand(serve, argv, { stdin: new PassThrough(), stdout, stderr, env: {} });
-    return { code, out, err };
-  };
+  const run = (argv: string[]) => runInProcess(serve, argv);
   assert.match((await run(['--help'])).out, /--refusal-delay-max D .*\n.*0 turns it off/);
   const bad = await run(['--upstream', 'http://127.0.0.1:9', '--refusal-delay-max', 'soon']);
   assert.equal(bad.code, 2);
