@@ -1,9 +1,8 @@
 /**
  * Multi-gateway benchmark, bounded, on loopback with autocannon: requests per second of
  * (a) one gateway on SQLite, (b) one gateway on PostgreSQL, (c) two gateways sharing one
- * PostgreSQL database with the same total load split between them. Every gateway is its own
- * process wired as `mapsign serve` wires it (test/multi/gateway-process.ts); the upstream is
- * another; PostgreSQL is a throwaway cluster (test/support/postgres.ts) unless
+ * PostgreSQL database with the same total load split between them. Every gateway is a real
+ * `mapsign serve` process (the built CLI); the upstream is another; PostgreSQL is a throwaway cluster (test/support/postgres.ts) unless
  * MAPSIGN_TEST_PG_URL names one. Scenarios are interleaved round by round; medians are printed
  * with the ratios: (b)/(a) is the shared store's cost on the request path (credentials are
  * cached, so it should be near 1.0); (c)/(a) is what a second gateway adds on this machine —

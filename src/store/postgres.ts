@@ -51,7 +51,9 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
     application_name: 'mapsign',
     types,
   };
-  const pool = new pg.Pool({ ...config, max: options.maxConnections ?? 4 });
+  // allowExitOnIdle: idle pooled connections must not keep a finished or failed command alive
+  // (a gateway stays up through its listener anyway).
+  const pool = new pg.Pool({ ...config, max: options.maxConnections ?? 4, allowExitOnIdle: true });
   // An idle pooled connection dropped by the server emits 'error'; the next query reconnects.
   pool.on('error', () => {});
   try {

@@ -1,15 +1,16 @@
 /**
- * Two real gateway processes on one PostgreSQL database, in front of one upstream: credentials
- * created, rotated and revoked through either gateway (or another process) are enforced by both
+ * Two real `mapsign serve` processes on one PostgreSQL database, in front of one upstream:
+ * credentials created, rotated and revoked through either gateway (or the CLI) are enforced by both
  * within a second, their usage counts add up exactly, and stopping the database under traffic
  * neither stops verification nor loses counts — /healthz and the logs say what happened.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { parseCredential, signUrl } from '../../src/index.js';
-import { createCredential, credentialInput, type MapsignStore } from '../../src/store/index.js';
+import { credentialInput, type MapsignStore } from '../../src/store/index.js';
 import { openStore } from '../../src/store/open.js';
 import { startDemoUpstream, type DemoUpstream } from '../../src/gateway/demo-upstream.js';
+import { runCli } from '../cli/helpers.js';
 import { eventually, rawGet } from '../gateway/helpers.js';
 import { startTestPostgres, type TestPostgres } from '../support/postgres.js';
 import { startGatewayProcess, type GatewayProcess } from './processes.js';
@@ -89,12 +90,13 @@ describe('two gateways on one PostgreSQL database', { timeout: 120_000 }, () => 
     assert.ok(await allAnswer([a, b], signed(issued, '/maps/api/geocode/json?address=Paris'), 200, 1000));
   });
 
-  test('a credential created by another process (as the CLI does) is accepted by both within a second', async () => {
-    const created = await createCredential(store!, { scheme: 'maptiler' });
-    const issued: Issued = { scheme: 'maptiler', id: created.text.id, secret: created.text.secret };
+  test('a credential created with the CLI is accepted by both within a second', async () => {
+    const created = await runCli(['credentials', 'create', '--scheme', 'maptiler', '--json'], { env: { MAPSIGN_DB: url } });
+    assert.equal(created.status, 0, created.stderr);
+    const { token } = (JSON.parse(created.stdout) as { issued: { token: string } }).issued;
     // MapTiler signs the whole URL: the gateways see http://127.0.0.1:PORT, so sign per gateway.
     for (const gateway of [a, b]) {
-      const target = signUrl(`${gateway.address}/tiles/1/2/3.png?key=${issued.id}`, parseCredential(credentialInput('maptiler', issued.id, issued.secret))).slice(gateway.address.length);
+      const target = signUrl(`${gateway.address}/tiles/1/2/3.png`, { scheme: 'maptiler', token }).slice(gateway.address.length);
       assert.ok(await allAnswer([gateway], target, 200, 1000), `accepted by ${gateway.address}`);
     }
   });

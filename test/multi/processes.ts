@@ -1,19 +1,22 @@
 /**
- * Starts gateway processes for the multi-gateway tests and the benchmark: each is
- * `gateway-process.ts` under tsx, configured by environment, with its stderr kept for the
- * assertions on what it logged. Stopping sends SIGTERM (drain and usage flush) and, if the
- * process has not exited within 10 s, SIGKILL, so a test never hangs on a child. Not a test file.
+ * Starts real `mapsign serve` processes (the built CLI, `dist/cli/main.js`) for the
+ * multi-gateway tests and the benchmark. The database URL and the admin token go in the
+ * environment (`$MAPSIGN_DB`, `$MAPSIGN_ADMIN_TOKEN`), never argv, as the README advises; stderr
+ * is kept for the assertions on what the gateway logged. Stopping sends SIGTERM (drain and usage
+ * flush) and, if the process has not exited within 10 s, SIGKILL, so a test never hangs on a
+ * child. Not a test file itself.
  */
 import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
-const ENTRY = fileURLToPath(new URL('./gateway-process.ts', import.meta.url));
+const BIN = fileURLToPath(new URL('../../dist/cli/main.js', import.meta.url));
 
 /** A running gateway process. */
 export interface GatewayProcess {
   /** `http://127.0.0.1:PORT`. */
   readonly address: string;
-  /** The admin API's address, when started with a token. */
+  /** The admin API's address, when started with a token; else `''`. */
   readonly admin: string;
   /** Everything it wrote to stderr so far. */
   stderr(): string;
@@ -22,20 +25,18 @@ export interface GatewayProcess {
 }
 
 /**
- * Starts one gateway on `db` in front of `upstream`; rejects if it is not listening within 30 s.
+ * Starts `mapsign serve` on `db` in front of `upstream`; rejects if it is not listening within 30 s.
  *
  * @example const gateway = await startGatewayProcess('postgres://…', upstream.url, token)
  */
 export function startGatewayProcess(db: string, upstream: string, adminToken?: string): Promise<GatewayProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', ENTRY], {
-    env: { PATH: process.env['PATH'] ?? '/usr/bin:/bin', MAPSIGN_DB: db, MAPSIGN_UPSTREAM: upstream, ...(adminToken === undefined ? {} : { MAPSIGN_ADMIN_TOKEN: adminToken }) },
-    stdio: ['ignore', 'pipe', 'pipe'],
+  if (!existsSync(BIN)) throw new Error(`${BIN} is missing: run 'npm run build' first (npm test does it).`);
+  const args = [BIN, 'serve', '--upstream', upstream, '--port', '0', '--log', 'none', ...(adminToken === undefined ? [] : ['--admin-port', '0'])];
+  const child = spawn(process.execPath, args, {
+    env: { PATH: process.env['PATH'] ?? '/usr/bin:/bin', MAPSIGN_DB: db, ...(adminToken === undefined ? {} : { MAPSIGN_ADMIN_TOKEN: adminToken }) },
+    stdio: ['ignore', 'ignore', 'pipe'],
   });
-  let stdout = '';
   let stderr = '';
-  child.stderr.on('data', (chunk: Buffer) => {
-    stderr += chunk.toString();
-  });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const stop = async (): Promise<void> => {
     if (child.exitCode !== null || child.signalCode !== null) return;
@@ -53,13 +54,13 @@ export function startGatewayProcess(db: string, upstream: string, adminToken?: s
       clearTimeout(timer);
       reject(new Error(`gateway exited with ${code} before listening: ${stderr}`));
     });
-    child.stdout.on('data', (chunk: Buffer) => {
-      stdout += chunk.toString();
-      const line = stdout.split('\n', 2);
-      if (line.length < 2) return;
+    child.stderr.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString();
+      const address = /listening on (http:\S+),/.exec(stderr)?.[1];
+      const admin = /admin API on (http:\S+)/.exec(stderr)?.[1];
+      if (address === undefined || (adminToken !== undefined && admin === undefined)) return;
       clearTimeout(timer);
-      const started = JSON.parse(line[0]!) as { address: string; admin: string | null };
-      resolve({ address: started.address, admin: started.admin ?? '', stderr: () => stderr, stop });
+      resolve({ address, admin: admin ?? '', stderr: () => stderr, stop });
     });
   });
 }
