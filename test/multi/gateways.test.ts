@@ -90,15 +90,16 @@ describe('two gateways on one PostgreSQL database', { timeout: 120_000 }, () => 
     assert.ok(await allAnswer([a, b], signed(issued, '/maps/api/geocode/json?address=Paris'), 200, 1000));
   });
 
-  test('a credential created with the CLI is accepted by both within a second', async () => {
+  test('a credential created and then revoked with the CLI is accepted, then refused, by both within a second', async () => {
     const created = await runCli(['credentials', 'create', '--scheme', 'maptiler', '--json'], { env: { MAPSIGN_DB: url } });
     assert.equal(created.status, 0, created.stderr);
-    const { token } = (JSON.parse(created.stdout) as { issued: { token: string } }).issued;
+    const { id, issued } = JSON.parse(created.stdout) as { id: string; issued: { token: string } };
     // MapTiler signs the whole URL: the gateways see http://127.0.0.1:PORT, so sign per gateway.
-    for (const gateway of [a, b]) {
-      const target = signUrl(`${gateway.address}/tiles/1/2/3.png`, { scheme: 'maptiler', token }).slice(gateway.address.length);
-      assert.ok(await allAnswer([gateway], target, 200, 1000), `accepted by ${gateway.address}`);
-    }
+    const targets = [a, b].map((gateway) => [gateway, signUrl(`${gateway.address}/tiles/1/2/3.png`, { scheme: 'maptiler', token: issued.token }).slice(gateway.address.length)] as const);
+    for (const [gateway, target] of targets) assert.ok(await allAnswer([gateway], target, 200, 1000), `accepted by ${gateway.address}`);
+    const revoked = await runCli(['credentials', 'revoke', id], { env: { MAPSIGN_DB: url } });
+    assert.equal(revoked.status, 0, revoked.stderr);
+    for (const [gateway, target] of targets) assert.ok(await allAnswer([gateway], target, 403, 1000), `refused by ${gateway.address}`);
   });
 
   test('a rotation through one gateway is enforced by the other within a second', async () => {
