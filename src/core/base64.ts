@@ -1,5 +1,5 @@
 /**
- * Byte encodings used by the schemes: base64 (standard and URL-safe) and hex.
+ * Byte encodings used by the schemes: URL-safe base64 and hex.
  *
  * Names say the padding policy (after oslo-project/encoding): Google and MapTiler both emit
  * URL-safe base64 *with* `=` padding, and verifiers must also accept a signature whose padding
@@ -8,7 +8,6 @@
  */
 
 const URL_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
-const STD_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
 
 const URL_LOOKUP = buildLookup(URL_ALPHABET);
 
@@ -18,7 +17,8 @@ function buildLookup(alphabet: string): Int16Array {
   return table;
 }
 
-function encodeWith(alphabet: string, bytes: Uint8Array, pad: boolean): string {
+function encode(bytes: Uint8Array, pad: boolean): string {
+  const alphabet = URL_ALPHABET;
   let out = '';
   let i = 0;
   for (; i + 2 < bytes.length; i += 3) {
@@ -38,17 +38,12 @@ function encodeWith(alphabet: string, bytes: Uint8Array, pad: boolean): string {
 
 /** URL-safe base64 with `=` padding, as Google and MapTiler print signatures and keys. */
 export function encodeBase64url(bytes: Uint8Array): string {
-  return encodeWith(URL_ALPHABET, bytes, true);
+  return encode(bytes, true);
 }
 
 /** URL-safe base64 without padding. */
 export function encodeBase64urlNoPadding(bytes: Uint8Array): string {
-  return encodeWith(URL_ALPHABET, bytes, false);
-}
-
-/** Standard base64 (`+`, `/`) with padding; used to recognise a common signing mistake. */
-export function encodeBase64(bytes: Uint8Array): string {
-  return encodeWith(STD_ALPHABET, bytes, true);
+  return encode(bytes, false);
 }
 
 /** The `=` characters that complete a base64 text of `length` unpadded characters. */

@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
-import { decodeBase64urlIgnorePadding, decodeHex, encodeBase64, encodeBase64url, encodeBase64urlNoPadding, encodeHex } from '../../src/core/base64.js';
+import { decodeBase64urlIgnorePadding, decodeHex, encodeBase64url, encodeBase64urlNoPadding, encodeHex } from '../../src/core/base64.js';
 
 describe('base64', () => {
   // RFC 4648 section 10.
@@ -12,7 +12,6 @@ describe('base64', () => {
   for (const [plain, encoded] of rfc) {
     it(`RFC 4648: "${plain}"`, () => {
       const bytes = new TextEncoder().encode(plain);
-      assert.equal(encodeBase64(bytes), encoded);
       assert.equal(encodeBase64url(bytes), encoded);
       assert.deepEqual(decodeBase64urlIgnorePadding(encoded), bytes);
       assert.deepEqual(decodeBase64urlIgnorePadding(encoded.replace(/=+$/, '')), bytes);
