@@ -15,7 +15,7 @@ interface Generated {
 
 const FORMATS = [
   { scheme: 'google', id: /^gme-[0-9a-f]{16}$/, secret: /^[\w-]{27}=$/, token: false, url: 'https://maps.googleapis.com/maps/api/geocode/json?address=Paris', idFlag: '--client' },
-  { scheme: 'streetmaps', id: /^[\w-]{32}$/, secret: /^[\w-]{27}=$/, token: false, url: 'https://api.streetmaps.example/tiles/1/2/3.png', idFlag: '--key' },
+  { scheme: 'streetmaps', id: /^[0-9a-f]{40}$/, secret: /^[\w-]{27}=$/, token: false, url: 'https://api.streetmaps.example/tiles/1/2/3.png', idFlag: '--key' },
   { scheme: 'maptiler', id: /^[0-9a-f]{24}$/, secret: /^[0-9a-f]{64}$/, token: true, url: 'https://api.maptiler.com/maps/streets/style.json', idFlag: undefined },
 ] as const;
 

@@ -52,7 +52,7 @@ describe('parseCredential', () => {
 describe('generateCredential', () => {
   const shapes: ReadonlyArray<readonly ['google' | 'streetmaps' | 'maptiler', RegExp, RegExp]> = [
     ['google', /^gme-[0-9a-f]{16}$/, /^[A-Za-z0-9_-]{27}=$/],
-    ['streetmaps', /^[A-Za-z0-9_-]{32}$/, /^[A-Za-z0-9_-]{27}=$/],
+    ['streetmaps', /^[0-9a-f]{40}$/, /^[A-Za-z0-9_-]{27}=$/],
     ['maptiler', /^[0-9a-f]{24}$/, /^[0-9a-f]{64}$/],
   ];
   for (const [scheme, idShape, secretShape] of shapes) {

@@ -2,7 +2,7 @@
  * Streetmaps API-key signing (seed 002): Google's algorithm — HMAC-SHA1 over `/path?query`,
  * base64url secret, `signature=` last — with the free API key in `key=` instead of a client ID.
  */
-import { encodeBase64url, encodeBase64urlNoPadding } from '../base64.js';
+import { encodeBase64url, encodeHex } from '../base64.js';
 import type { Credential, CredentialInput } from '../credential.js';
 import { parseBase64urlSecret, randomBytes } from '../secret-text.js';
 import { checkIdentity } from './identity.js';
@@ -24,6 +24,7 @@ export const streetmaps: Scheme = {
     return { scheme: 'streetmaps', id: key, secret: parseBase64urlSecret('secret' in input ? input.secret : undefined, SECRET) };
   },
   generateCredential() {
-    return { id: encodeBase64urlNoPadding(randomBytes(24)), secret: encodeBase64url(randomBytes(20)) };
+    // Hex keys: a base64url key could begin with "-" and be taken for an option in a shell.
+    return { id: encodeHex(randomBytes(20)), secret: encodeBase64url(randomBytes(20)) };
   },
 };
