@@ -25,6 +25,19 @@ export type MapsignErrorCode =
   | 'CRYPTO_UNAVAILABLE';
 
 /**
+ * The shape every mapsign error shares: a stable string `code` beside the message. Each area
+ * (core, store) has its own subclass and code union.
+ */
+export class CodedError<Code extends string> extends Error {
+  readonly code: Code;
+
+  constructor(code: Code, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.code = code;
+  }
+}
+
+/**
  * An error caused by input mapsign cannot sign, verify or parse.
  *
  * @example
@@ -32,14 +45,8 @@ export type MapsignErrorCode =
  *   if (e instanceof MapsignError && e.code === 'URL_TOO_LONG') shortenQuery()
  * }
  */
-export class MapsignError extends Error {
+export class MapsignError extends CodedError<MapsignErrorCode> {
   override readonly name = 'MapsignError';
-  readonly code: MapsignErrorCode;
-
-  constructor(code: MapsignErrorCode, message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.code = code;
-  }
 }
 
 /** True when `value` is a {@link MapsignError}, optionally with the given code. */

@@ -3,6 +3,7 @@
  * Like the core's `MapsignError`, it carries a stable `code` that the CLI and the admin API
  * turn into an exit status or an HTTP status.
  */
+import { CodedError } from '../core/errors.js';
 
 /** Stable codes for store failures. */
 export type StoreErrorCode = 'CREDENTIAL_EXISTS' | 'CREDENTIAL_NOT_FOUND' | 'CREDENTIAL_REVOKED' | 'INVALID_INPUT' | 'STORE_FAILED';
@@ -12,14 +13,8 @@ export type StoreErrorCode = 'CREDENTIAL_EXISTS' | 'CREDENTIAL_NOT_FOUND' | 'CRE
  *
  * @example if (isStoreError(e, 'CREDENTIAL_NOT_FOUND')) return 404
  */
-export class StoreError extends Error {
+export class StoreError extends CodedError<StoreErrorCode> {
   override readonly name = 'StoreError';
-  readonly code: StoreErrorCode;
-
-  constructor(code: StoreErrorCode, message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.code = code;
-  }
 }
 
 /** True when `value` is a {@link StoreError}, optionally with the given code. */
