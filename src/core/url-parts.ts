@@ -73,8 +73,8 @@ export function splitUrl(url: string, allowOriginless: boolean): RawUrl {
 let lastRawOrigin = '';
 let lastOrigin = '';
 
-/** Where the authority ends: the first `/`, `?` or `#` after `://`, or the end of the URL. */
-function authorityEnd(url: string): number {
+/** Where the authority of an absolute URL ends: the first `/`, `?` or `#` after `://`, or the end. */
+export function authorityEnd(url: string): number {
   const start = url.indexOf('://') + 3;
   let end = url.indexOf('/', start);
   if (end < 0) end = url.length;

@@ -4,7 +4,7 @@
  */
 import { hasDotSegment } from './encoding.js';
 import { MAX_URL_LENGTH } from './limits.js';
-import type { RawUrl } from './url-parts.js';
+import { authorityEnd, type RawUrl } from './url-parts.js';
 
 /** Stable warning codes. */
 export type WarningCode =
@@ -47,8 +47,6 @@ const RULES: readonly Rule[] = [
   { code: 'LOWERCASE_HEX', pattern: /%(?:[0-9a-f][a-f]|[a-f][0-9])/g, message: 'Lower-case percent-escapes: some clients and proxies upper-case them (%2f → %2F). Prefer upper-case hex.' },
 ];
 
-const ORIGIN_PREFIX = /^[A-Za-z][A-Za-z0-9+.-]*:\/\/[^/?#]*/;
-
 function positionsOf(pattern: RegExp, text: string, offset: number): number[] {
   const positions: number[] = [];
   for (const match of text.matchAll(pattern)) positions.push(offset + match.index);
@@ -68,7 +66,7 @@ export function collectWarnings(url: string, parts: RawUrl | undefined, maxLengt
   const hash = url.indexOf('#');
   const beforeFragment = hash < 0 ? url : url.slice(0, hash);
   // Only what follows the origin is checked: hosts are validated when the URL is parsed.
-  const offset = parts === undefined || parts.origin === '' ? 0 : (ORIGIN_PREFIX.exec(url)?.[0].length ?? 0);
+  const offset = parts === undefined || parts.origin === '' ? 0 : authorityEnd(url);
   const tail = beforeFragment.slice(offset);
   for (const rule of RULES) {
     const positions = positionsOf(rule.pattern, tail, offset);
