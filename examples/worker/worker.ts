@@ -1,8 +1,10 @@
 /**
  * An example Cloudflare Worker that verifies signed map URLs at the edge with `mapsign/web`
  * (WebCrypto only, no Node APIs), then forwards valid requests to the map service in
- * `UPSTREAM` — or, without `UPSTREAM`, answers with the verdict as JSON. Invalid requests get a
- * 403 (400, 414) that says why, exactly like the Node gateway.
+ * `UPSTREAM` — or, without `UPSTREAM`, answers with the verdict as JSON. Invalid requests get the
+ * same refusal as from the Node gateway (403, 400, 405, 414, with the reason), from the same
+ * code: `createFetchVerifier`. Only GET and HEAD pass; the forwarded URL is the upstream's
+ * origin plus the verified path, so a path beginning with `//` can never name another host.
  *
  * In your own project import from `mapsign/web`; here it imports the source so that the test
  * (test/worker/worker.test.ts) bundles what is in the repository and runs it in workerd.
@@ -12,7 +14,7 @@
  * quotes is re-encoded by the runtime and will not verify (the Node gateway, which sees the raw
  * request line, is the tool for such clients).
  */
-import { verifyUrl } from '../../src/web.js';
+import { CREDENTIAL_HEADER, createFetchVerifier, type FetchVerdict } from '../../src/web.js';
 import { loadCredentials, type LoadedCredentials } from './credentials.js';
 
 /** The worker's bindings. */
@@ -23,14 +25,17 @@ export interface Env {
   readonly UPSTREAM?: string;
 }
 
-const STATUS: Readonly<Record<string, number>> = { URL_TOO_LONG: 414, MALFORMED_URL: 400 };
+type Verify = (request: Request) => Promise<FetchVerdict>;
 
 // Parsed once per isolate and binding text, not once per request.
-let cached: { readonly text: string | undefined; readonly loaded: LoadedCredentials } | undefined;
+let cached: { readonly text: string | undefined; readonly loaded: LoadedCredentials; readonly verify: Verify | undefined } | undefined;
 
-function credentialsFor(env: Env): LoadedCredentials {
-  if (cached === undefined || cached.text !== env.MAPSIGN_CREDENTIALS) cached = { text: env.MAPSIGN_CREDENTIALS, loaded: loadCredentials(env.MAPSIGN_CREDENTIALS) };
-  return cached.loaded;
+function verifierFor(env: Env): { readonly loaded: LoadedCredentials; readonly verify: Verify | undefined } {
+  if (cached === undefined || cached.text !== env.MAPSIGN_CREDENTIALS) {
+    const loaded = loadCredentials(env.MAPSIGN_CREDENTIALS);
+    cached = { text: env.MAPSIGN_CREDENTIALS, loaded, verify: loaded.ok ? createFetchVerifier({ credentials: loaded.lookup }) : undefined };
+  }
+  return cached;
 }
 
 function text(status: number, body: string): Response {
@@ -40,17 +45,18 @@ function text(status: number, body: string): Response {
 /** The Worker: `export default { fetch }`, as workerd and Cloudflare expect. */
 export default {
   async fetch(request: Request, env: Env): Promise<Response> {
-    const url = new URL(request.url);
-    if (url.pathname === '/healthz') return text(200, 'ok');
-    const credentials = credentialsFor(env);
-    if (!credentials.ok) return text(500, `500 Misconfigured: ${credentials.problem}`);
-    const result = await verifyUrl(request.url, credentials.lookup);
-    if (!result.valid) return text(STATUS[result.reason] ?? 403, `${STATUS[result.reason] ?? 403} ${result.reason}: ${result.message}`);
+    if (new URL(request.url).pathname === '/healthz') return text(200, 'ok');
+    const { loaded, verify } = verifierFor(env);
+    if (!loaded.ok || verify === undefined) return text(500, `500 Misconfigured: ${loaded.ok ? 'no verifier' : loaded.problem}`);
+    const verdict = await verify(request);
+    if (!verdict.ok) return verdict.response;
+    const { result } = verdict;
     if (env.UPSTREAM === undefined || env.UPSTREAM === '') {
       return Response.json({ valid: true, scheme: result.scheme, credentialId: result.credentialId, channel: result.channel ?? null });
     }
     const headers = new Headers(request.headers);
-    headers.set('x-mapsign-credential', result.credentialId);
-    return fetch(new URL(`${url.pathname}${url.search}`, env.UPSTREAM), { method: request.method, headers, body: request.body, redirect: 'manual' });
+    headers.delete('host');
+    headers.set(CREDENTIAL_HEADER, result.credentialId);
+    return fetch(verdict.upstreamUrl(env.UPSTREAM), { method: request.method, headers, redirect: 'manual' });
   },
 };

@@ -77,6 +77,9 @@ process.stdout.on('error', (error: NodeJS.ErrnoException) => {
 });
 try {
   process.exitCode = await main(process.argv.slice(2), io);
+  // `serve` has closed everything it owns within its drain deadline; a socket to a database
+  // that froze mid-query must not keep the finished process alive.
+  if (process.argv[2] === 'serve') setTimeout(() => process.exit(), 250).unref();
 } catch (error) {
   // Commands' own errors are handled by runCommand; this is a failure to load one.
   process.stderr.write(`mapsign: ${error instanceof Error ? error.message : String(error)}\n`);

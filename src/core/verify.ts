@@ -77,9 +77,9 @@ export type VerifySource = Credential | VerifierCredential | CredentialLookup;
 /** Options for verification. */
 export interface VerifyOptions {
   /** Longest URL accepted; default 2048. */
-  readonly maxLength?: number;
+  readonly maxLength?: number | undefined;
   /** Public origin (`https://tiles.example.com`) for full-URL schemes when `url` is a bare `/path?query`. */
-  readonly origin?: string;
+  readonly origin?: string | undefined;
 }
 
 /** A parsed URL waiting for its HMACs: compare `provided` against each secret's HMAC of `message`. */

@@ -17,7 +17,7 @@ import { createCredential, DEFAULT_OVERLAP_MS, rotateCredential } from '../store
 import { parseDuration } from '../store/duration.js';
 import { isStoreError, StoreError, type StoreErrorCode } from '../store/errors.js';
 import { buildUsageReport } from '../store/usage-report.js';
-import type { FetchHandler } from './handler.js';
+import type { FetchHandler } from './node-server.js';
 
 /** Options for {@link createAdminApi}. */
 export interface AdminApiOptions {

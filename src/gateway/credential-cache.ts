@@ -14,7 +14,7 @@ import { credentialInput } from '../store/credential-ops.js';
 /** Options for {@link CredentialCache.open}. */
 export interface CacheOptions {
   /** How often to poll the change marker; default 250 ms. */
-  readonly pollMs?: number;
+  readonly pollMs?: number | undefined;
   /** Clock, for tests. */
   readonly now?: () => number;
   /** Called with a description when the store cannot be read or a stored secret does not parse. */

@@ -1,66 +1,83 @@
 /**
- * Header and query rewriting between client and upstream.
+ * Header rewriting between client and upstream on the Node gateway.
  *
  * Hop-by-hop headers (RFC 9110 §7.6.1: Connection and the fields it names, Keep-Alive,
- * Proxy-*, TE, Trailer, Transfer-Encoding, Upgrade) describe one connection and must not be
- * forwarded in either direction. The authentication parameters are removed from the query by
- * default: the upstream has no use for a signature, and must not learn which client sent it
- * except through the gateway's own `x-mapsign-credential` header, which a client cannot forge
- * because any incoming copy is dropped.
+ * Proxy-*, TE, Trailer, Transfer-Encoding, Upgrade) describe one connection and are never
+ * forwarded in either direction; nor is `Expect`, which the gateway answers itself. The
+ * headers that tell the upstream who asked — `x-mapsign-credential`, `X-Forwarded-*`,
+ * `Forwarded`, `X-Real-IP` — are the gateway's own: a client's copies are dropped, except the
+ * forwarding chain of a proxy the operator trusts, which is kept and extended.
  */
-import { listParams } from '../core/url-parts.js';
+import type { IncomingHttpHeaders } from 'node:http';
+import { CREDENTIAL_HEADER } from '../http/auth-params.js';
 
 const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-authenticate', 'proxy-authorization', 'proxy-connection', 'te', 'trailer', 'transfer-encoding', 'upgrade']);
-
-/** The header the gateway sets to the verified credential id for the upstream. */
-export const CREDENTIAL_HEADER = 'x-mapsign-credential';
-
-/** The query parameters that authenticate a request. */
-export const AUTH_PARAMS: readonly string[] = ['client', 'key', 'signature'];
+/** Dropped from every request: set by the gateway, or answered by it. */
+const GATEWAY_OWNED = new Set(['host', 'expect', CREDENTIAL_HEADER, 'x-forwarded-host', 'x-forwarded-proto']);
+/** Dropped unless the peer is a trusted proxy. */
+const CLIENT_CLAIMS = new Set(['x-forwarded-for', 'forwarded', 'x-real-ip']);
 
 /** Names listed in a `Connection` header, lower-cased. */
-function connectionTokens(value: string | undefined): Set<string> {
+function connectionTokens(value: string | string[] | undefined): Set<string> | undefined {
+  if (value === undefined) return undefined;
   const tokens = new Set<string>();
-  if (value !== undefined) for (const token of value.split(',')) tokens.add(token.trim().toLowerCase());
+  for (const token of (Array.isArray(value) ? value.join(',') : value).split(',')) tokens.add(token.trim().toLowerCase());
   return tokens;
 }
 
+/** What the gateway itself tells the upstream about a verified request. */
+export interface GatewayHeaders {
+  /** The upstream's `host[:port]`. */
+  readonly host: string;
+  /** The verified credential id, or `undefined` when verification is off. */
+  readonly credential: string | undefined;
+  /** The public origin the request was verified against, `https://tiles.example.com`. */
+  readonly origin: string;
+  /** The TCP peer. */
+  readonly peer: string | undefined;
+  /** True when the peer is a trusted proxy, whose forwarding chain is kept. */
+  readonly trusted: boolean;
+}
+
 /**
- * Copies headers, leaving out hop-by-hop ones and any names in `drop`.
+ * The request headers for the upstream, as a flat `[name, value, …]` list.
  *
- * @example forwardableHeaders(request.headers, ['host'])
+ * @example upstreamRequestHeaders(req.headers, { host: '127.0.0.1:8080', credential: 'gme-acme', origin: 'http://gw', peer: '203.0.113.9', trusted: false })
  */
-export function forwardableHeaders(headers: Headers, drop: readonly string[] = []): Record<string, string> {
-  const extra = connectionTokens(headers.get('connection') ?? undefined);
-  const out: Record<string, string> = {};
-  headers.forEach((value, name) => {
-    if (!HOP_BY_HOP.has(name) && !extra.has(name) && !drop.includes(name)) out[name] = value;
-  });
+export function upstreamRequestHeaders(headers: IncomingHttpHeaders, own: GatewayHeaders): string[] {
+  const named = connectionTokens(headers['connection']);
+  const out: string[] = [];
+  for (const name in headers) {
+    const value = headers[name];
+    if (value === undefined || HOP_BY_HOP.has(name) || GATEWAY_OWNED.has(name) || named?.has(name)) continue;
+    if (CLIENT_CLAIMS.has(name) && (!own.trusted || name === 'x-forwarded-for')) continue;
+    if (Array.isArray(value)) for (const item of value) out.push(name, item);
+    else out.push(name, value);
+  }
+  out.push('host', own.host);
+  if (own.credential !== undefined) out.push(CREDENTIAL_HEADER, own.credential);
+  if (own.peer !== undefined) {
+    const prior = own.trusted ? headers['x-forwarded-for'] : undefined;
+    out.push('x-forwarded-for', prior === undefined ? own.peer : `${Array.isArray(prior) ? prior.join(', ') : prior}, ${own.peer}`);
+  }
+  const split = own.origin.indexOf('://');
+  out.push('x-forwarded-proto', own.origin.slice(0, split), 'x-forwarded-host', own.origin.slice(split + 3));
   return out;
 }
 
-/** Copies upstream response headers (undici's object form) into `Headers`, without hop-by-hop ones. */
-export function responseHeaders(raw: Record<string, string | string[] | undefined>): Headers {
-  const connection = raw['connection'];
-  const extra = connectionTokens(Array.isArray(connection) ? connection.join(',') : connection);
-  const headers = new Headers();
-  for (const [name, value] of Object.entries(raw)) {
-    if (value === undefined || HOP_BY_HOP.has(name) || extra.has(name)) continue;
-    if (Array.isArray(value)) for (const item of value) headers.append(name, item);
-    else headers.set(name, value);
-  }
-  return headers;
-}
-
 /**
- * Removes the named parameters from a raw target, keeping every other byte as sent.
+ * The upstream's response headers for the client, as a flat `[name, value, …]` list.
  *
- * @example stripParams('/a?x=1&client=c&signature=s', AUTH_PARAMS) // '/a?x=1'
+ * @example res.writeHead(status, clientResponseHeaders(headers))
  */
-export function stripParams(target: string, names: readonly string[]): string {
-  const mark = target.indexOf('?');
-  if (mark < 0) return target;
-  const query = target.slice(mark + 1);
-  const kept = listParams(query).filter((param) => !names.includes(param.name)).map((param) => query.slice(param.start, param.end));
-  return kept.length === 0 ? target.slice(0, mark) : `${target.slice(0, mark)}?${kept.join('&')}`;
+export function clientResponseHeaders(headers: Readonly<Record<string, string | string[] | undefined>>): string[] {
+  const named = connectionTokens(headers['connection']);
+  const out: string[] = [];
+  for (const name in headers) {
+    const value = headers[name];
+    if (value === undefined || HOP_BY_HOP.has(name) || named?.has(name)) continue;
+    if (Array.isArray(value)) for (const item of value) out.push(name, item);
+    else out.push(name, value);
+  }
+  return out;
 }

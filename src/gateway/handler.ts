@@ -1,151 +1,161 @@
 /**
- * The gateway as a `fetch`-style handler: `(request, context) => Promise<Response>`.
+ * The gateway's request handler on `node:http`: one pass from the raw request to the upstream.
  *
- * Routes without authentication come first (`/healthz`, and any the caller adds — the
- * debugger page will be one), then every other request is verified with the shared
- * {@link createRequestVerifier}, counted, logged and, if valid, forwarded. Runtimes rewrite
- * `request.url` (WHATWG parsing re-encodes quotes, spaces, `..`), so a Node adapter passes the
- * raw request target in `context.rawTarget`; signatures cover the bytes the client sent.
- *
- * `precheck` runs the same verification on the raw request line and headers before any
- * `Request` exists, so an adapter can refuse a flood of bad signatures without allocating
- * `Request`/`Response` objects (they cost more than the HMAC). A pass yields a ticket, known
- * only to this gateway, that spares `fetch` a second verification.
+ * Each request is described once from the raw request line and headers, screened by the shared
+ * shape rules and verified (src/gateway/verifier.ts), then either refused — through the refusal
+ * throttle, counted and logged — or streamed to the upstream by the proxy with the gateway's own
+ * headers and the authentication parameters removed. The routes that need no signature
+ * (`/healthz`, the debugger page) pass the same shape rules and are served by `fetch`-style
+ * handlers off the hot path. `Expect: 100-continue` is answered only once the request verified,
+ * so a refused upload is never invited.
  */
-import { CREDENTIAL_HEADER, AUTH_PARAMS, forwardableHeaders, stripParams } from './forward-headers.js';
-import { createForwarder, type ForwarderOptions } from './forwarder.js';
-import { refusalHeaders, renderRefusal, wantsJson, type RefusalBody } from './refusal.js';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { AUTH_PARAMS, stripParams } from '../http/auth-params.js';
+import { renderRefusal, wantsJson, type Refusal } from '../http/refusal.js';
+import { createOriginResolver } from '../http/origin.js';
+import { createRequestScreen, type VerifierOptions } from '../http/request-check.js';
+import { upstreamRequestHeaders } from './forward-headers.js';
+import { answerWithFetch, type FetchHandler } from './node-server.js';
+import { createProxy, type Forwarding, type ProxyFailure, type ProxyOptions } from './proxy.js';
+import type { RefusalThrottle } from './refusal-throttle.js';
 import { pathOf, type RequestLogger } from './request-log.js';
 import type { UsageRecorder } from './usage-recorder.js';
-import type { HeaderReader } from './origin.js';
-import { createRequestVerifier, type Accepted, type Refused, type VerifierOptions } from './verifier.js';
-
-/** What an adapter knows about a request beyond the `Request`. */
-export interface RequestContext {
-  /** TCP peer address, for `trustProxy`. */
-  readonly remoteAddress?: string;
-  /** The request target exactly as received (`/path?query`). */
-  readonly rawTarget?: string;
-  /** The ticket `precheck` returned for this request. */
-  readonly ticket?: object;
-}
-
-/** What {@link Gateway.precheck} decided: send this refusal, or go on to `fetch` (with a ticket if verified). */
-export type PrecheckResult = { readonly refusal: RefusalBody } | { readonly ticket?: object };
-
-/** Verifies a request from its method, raw target, headers and peer, before a `Request` is built. */
-export type Precheck = (method: string, target: string, header: HeaderReader, peer: string | undefined) => PrecheckResult;
-
-/** A `fetch`-style handler. */
-export type FetchHandler = (request: Request, context: RequestContext) => Promise<Response>;
+import { createRequestVerifier, nodeRequestFacts } from './verifier.js';
 
 /** Options for {@link createGateway}. */
-export interface GatewayOptions extends VerifierOptions, ForwarderOptions {
-  /** `false` forwards without verifying (benchmarks only). Default `true`. */
-  readonly verify?: boolean;
+export interface GatewayOptions extends VerifierOptions, ProxyOptions {
+  /** `false` forwards without verifying signatures (benchmarks only). Default `true`. */
+  readonly verify?: boolean | undefined;
   /** Remove `client`, `key` and `signature` before forwarding; default `true`. */
-  readonly stripAuthParams?: boolean;
+  readonly stripAuthParams?: boolean | undefined;
   /**
-   * Extra routes served without authentication, by exact path; a route also serves the paths
-   * under it (`/debugger` serves `/debugger/app.js`).
+   * Routes served without a signature, by exact path; a route also serves the paths under it
+   * (`/debugger` serves `/debugger/app.js`). `/healthz` answers `ok` unless given here.
    */
-  readonly routes?: Readonly<Record<string, FetchHandler>>;
-  readonly usage?: UsageRecorder;
-  readonly log?: RequestLogger;
+  readonly routes?: Readonly<Record<string, FetchHandler>> | undefined;
+  readonly usage?: UsageRecorder | undefined;
+  readonly log?: RequestLogger | undefined;
+  /** Delays refusals on connections that keep getting them. */
+  readonly throttle?: RefusalThrottle | undefined;
 }
 
-/** A running gateway handler. */
+/** The gateway's handler. */
 export interface Gateway {
-  readonly fetch: FetchHandler;
-  readonly precheck: Precheck;
+  /** The `request` listener. */
+  handle(req: IncomingMessage, res: ServerResponse): void;
+  /** The `checkContinue` listener: `100 Continue` only for a request that verified. */
+  handleExpectContinue(req: IncomingMessage, res: ServerResponse): void;
+  /** Requests waiting for or streaming the upstream's answer. */
+  readonly inFlight: number;
+  /** Ends every request still in flight, counting those not yet answered as `SHUTDOWN`. */
+  abortInFlight(): void;
   /** Closes the upstream connection pool. */
   close(): Promise<void>;
 }
 
-/** The target to verify: the raw one when the adapter has it, else from `request.url`. */
-function targetOf(request: Request, context: RequestContext): string {
-  if (context.rawTarget !== undefined) return context.rawTarget;
-  const url = request.url;
-  const start = url.indexOf('/', url.indexOf('//') + 2);
-  const hash = url.indexOf('#');
-  return start < 0 ? '/' : url.slice(start, hash < 0 ? undefined : hash);
-}
+const healthz: FetchHandler = async () => new Response('ok\n', { headers: { 'content-type': 'text/plain', 'cache-control': 'no-store' } });
+
+const FAILURE_ANSWER: Readonly<Record<ProxyFailure, readonly [number, string] | undefined>> = {
+  UPSTREAM_UNREACHABLE: [502, 'The upstream service cannot be reached.'],
+  UPSTREAM_INVALID: [502, 'The upstream service sent a response that cannot be relayed.'],
+  UPSTREAM_TIMEOUT: [504, 'The upstream service did not answer in time.'],
+  CLIENT_TIMEOUT: [408, 'The request body stopped arriving.'],
+  SHUTDOWN: [503, 'The gateway is shutting down; retry.'],
+  CLIENT_CLOSED: undefined,
+};
 
 function findRoute(routes: Readonly<Record<string, FetchHandler>>, path: string): FetchHandler | undefined {
-  for (const [prefix, route] of Object.entries(routes)) if (path === prefix || path.startsWith(`${prefix}/`)) return route;
+  for (const prefix in routes) if (path === prefix || path.startsWith(`${prefix}/`)) return routes[prefix];
   return undefined;
 }
 
 /**
- * Creates the gateway handler.
+ * Creates the gateway handler; throws a `TypeError` for a bad method list.
  *
  * @example
  * const gateway = createGateway({ upstream: 'http://127.0.0.1:8080', credentials: cache.lookup })
- * const response = await gateway.fetch(new Request('http://gw/tiles/1/2/3.png?key=…&signature=…'), {})
+ * createServer(gateway.handle).on('checkContinue', gateway.handleExpectContinue).listen(8787)
  */
 export function createGateway(options: GatewayOptions): Gateway {
-  const forwarder = createForwarder(options);
+  const proxy = createProxy(options);
+  const screen = createRequestScreen(options);
   const verify = options.verify === false ? undefined : createRequestVerifier(options);
+  const trusts = createOriginResolver(options).trusts;
   const strip = options.stripAuthParams !== false;
-  const routes: Record<string, FetchHandler> = { '/healthz': async () => new Response('ok\n', { headers: { 'content-type': 'text/plain' } }), ...options.routes };
-  const { usage, log } = options;
+  const routes: Record<string, FetchHandler> = { '/healthz': healthz, ...options.routes };
+  const { usage, log, throttle } = options;
+  const inFlight = new Set<Forwarding>();
+
   const done = (method: string, target: string, started: number, status: number, outcome: string, credential?: string, channel?: string): void => {
     usage?.count(credential ?? '', channel ?? '', outcome);
-    log?.({ method, path: pathOf(target), status, outcome, ...(credential === undefined ? {} : { credential }), ...(channel === undefined ? {} : { channel }), ms: performance.now() - started });
+    log?.({ method, path: pathOf(target), status, outcome, credential, channel, ms: performance.now() - started });
   };
-  const refuse = (method: string, target: string, started: number, verdict: Refused, accept: string | undefined): RefusalBody => {
-    const body = renderRefusal(verdict, wantsJson(accept));
+
+  const refuse = (req: IncomingMessage, res: ServerResponse, target: string, started: number, refusal: Refusal, hasBody: boolean): void => {
     // Only ids the gateway knows are counted: unauthenticated input must not create rows.
-    const known = verdict.failure.reason === 'UNKNOWN_CREDENTIAL' ? undefined : verdict.failure.credentialId;
-    done(method, target, started, body.status, verdict.failure.reason, known);
-    return body;
-  };
-  const tickets = new WeakMap<object, Accepted>();
-
-  const precheck: Precheck = (method, target, header, peer) => {
-    if (verify === undefined || findRoute(routes, pathOf(target)) !== undefined) return {};
-    const started = performance.now();
-    const verdict = verify(target, header, peer);
-    if (!verdict.ok) return { refusal: refuse(method, target, started, verdict, header('accept')) };
-    const ticket = {};
-    tickets.set(ticket, verdict);
-    return { ticket };
+    done(req.method ?? '', target, started, refusal.status, refusal.reason, refusal.reason === 'UNKNOWN_CREDENTIAL' ? undefined : refusal.credentialId);
+    const body = renderRefusal(refusal, wantsJson(req.headers.accept));
+    // An unread body leaves the connection in an unknown state: end it after the answer.
+    const headers = hasBody ? { ...body.headers, connection: 'close' } : body.headers;
+    const answer = (): void => void res.writeHead(body.status, headers).end(body.body);
+    if (throttle === undefined) answer();
+    else throttle.refuse(req.socket, answer);
   };
 
-  const fetch: FetchHandler = async (request, context) => {
+  const handle = (req: IncomingMessage, res: ServerResponse, expectsContinue: boolean): void => {
     const started = performance.now();
-    const target = targetOf(request, context);
+    const target = req.url ?? '/';
+    const facts = nodeRequestFacts(req, target);
     const route = findRoute(routes, pathOf(target));
-    if (route !== undefined) return route(request, context);
-    let credential: string | undefined;
-    let channel: string | undefined;
-    if (verify !== undefined) {
-      const ticketed = context.ticket === undefined ? undefined : tickets.get(context.ticket);
-      const verdict = ticketed ?? verify(target, (name) => request.headers.get(name) ?? undefined, context.remoteAddress);
-      if (!verdict.ok) {
-        const body = refuse(request.method, target, started, verdict, request.headers.get('accept') ?? undefined);
-        return new Response(body.body, { status: body.status, headers: refusalHeaders(body) });
-      }
-      credential = verdict.result.credentialId;
-      channel = verdict.result.channel;
+    if (route !== undefined || verify === undefined) {
+      const screened = screen(facts);
+      if (!screened.ok) return refuse(req, res, target, started, screened.refusal, facts.hasBody);
+      if (route !== undefined) return answerWithFetch(route, req, res);
+      return forward(req, res, target, started, facts.hasBody, expectsContinue, screened.options.origin!, undefined, undefined);
     }
-    const headers = forwardableHeaders(request.headers, ['host', CREDENTIAL_HEADER]);
-    headers['host'] = forwarder.host;
-    if (credential !== undefined) headers[CREDENTIAL_HEADER] = credential;
-    if (context.remoteAddress !== undefined) {
-      const prior = request.headers.get('x-forwarded-for');
-      headers['x-forwarded-for'] = prior === null ? context.remoteAddress : `${prior}, ${context.remoteAddress}`;
-    }
-    const result = await forwarder.forward({ method: request.method, target: strip ? stripParams(target, AUTH_PARAMS) : target, headers, body: request.body });
-    if (!result.ok) {
-      const status = result.failure === 'UPSTREAM_TIMEOUT' ? 504 : 502;
-      done(request.method, target, started, status, result.failure, credential, channel);
-      const message = result.failure === 'UPSTREAM_TIMEOUT' ? 'The upstream service did not answer in time.' : 'The upstream service cannot be reached.';
-      return new Response(`${status} ${result.failure}: ${message}\n`, { status, headers: { 'content-type': 'text/plain; charset=utf-8' } });
-    }
-    const status = result.response.status;
-    done(request.method, target, started, status, status >= 500 ? 'UPSTREAM_5XX' : 'ok', credential, channel);
-    return result.response;
+    const verdict = verify(facts);
+    if (!verdict.ok) return refuse(req, res, target, started, verdict.refusal, facts.hasBody);
+    throttle?.pass(req.socket);
+    forward(req, res, target, started, facts.hasBody, expectsContinue, verdict.origin, verdict.result.credentialId, verdict.result.channel);
   };
-  return { fetch, precheck, close: () => forwarder.close() };
+
+  const forward = (req: IncomingMessage, res: ServerResponse, target: string, started: number, hasBody: boolean, expectsContinue: boolean, origin: string, credential: string | undefined, channel: string | undefined): void => {
+    const method = req.method ?? 'GET';
+    if (expectsContinue) res.writeContinue();
+    const peer = req.socket.remoteAddress;
+    const headers = upstreamRequestHeaders(req.headers, { host: proxy.host, credential, origin, peer, trusted: trusts(peer) });
+    const path = proxy.basePath + (strip ? stripParams(target, AUTH_PARAMS) : target);
+    const forwarding = proxy.forward(req, res, path, headers, hasBody, (outcome) => {
+      inFlight.delete(forwarding);
+      if ('status' in outcome) return done(method, target, started, outcome.status, outcome.status >= 500 ? 'UPSTREAM_5XX' : 'ok', credential, channel);
+      const answer = FAILURE_ANSWER[outcome.failure];
+      done(method, target, started, answer?.[0] ?? 499, outcome.failure, credential, channel);
+      if (answer === undefined || res.headersSent || res.destroyed) return;
+      const close = outcome.failure === 'CLIENT_TIMEOUT' || hasBody ? { connection: 'close' } : {};
+      res.writeHead(answer[0], { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store', ...close }).end(`${answer[0]} ${outcome.failure}: ${answer[1]}\n`);
+    });
+    inFlight.add(forwarding);
+  };
+
+  const guarded = (expectsContinue: boolean) => (req: IncomingMessage, res: ServerResponse): void => {
+    try {
+      handle(req, res, expectsContinue);
+    } catch {
+      // A defect must cost one request, never the process.
+      if (res.headersSent) res.destroy();
+      else res.writeHead(500, { 'content-type': 'text/plain; charset=utf-8', connection: 'close' }).end('500 Internal Server Error\n');
+    }
+  };
+
+  return {
+    handle: guarded(false),
+    handleExpectContinue: guarded(true),
+    get inFlight() {
+      return inFlight.size;
+    },
+    abortInFlight() {
+      for (const forwarding of [...inFlight]) forwarding.abort('SHUTDOWN');
+    },
+    close: () => proxy.close(),
+  };
 }

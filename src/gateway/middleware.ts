@@ -1,25 +1,25 @@
 /**
- * The gateway's verifier as middleware, in three flavours over the one
- * {@link createRequestVerifier}: Express/Connect, a Fastify plugin, and the Web-standard
+ * The gateway's verifier as middleware, in three flavours over the same shape rules and
+ * verification: Express/Connect, a Fastify plugin, and the Web-standard
  * `(Request) => Promise<Response | undefined>` for Hono, Next.js route handlers and workers
- * (`undefined` means "verified, carry on"). A refusal is the same 400/403/414 text or JSON
- * body the gateway sends.
+ * (`undefined` means "verified, carry on"). A refusal is the same status, headers and text or
+ * JSON body the gateway sends; by default only GET and HEAD pass (`methods` widens it).
  *
  * Node frameworks hand over the raw request target (`req.url`), so signatures over quotes or
  * spaces verify exactly. Web runtimes only expose `request.url`, already normalised by WHATWG
  * URL parsing; URLs signed by mapsign are normalised already, so they are unaffected.
  */
-import type { VerifySuccess } from '../index.js';
-import { renderRefusal, wantsJson } from './refusal.js';
-import { createRequestVerifier, nodeHeaderReader, type VerifierOptions } from './verifier.js';
+import { verifyUrl, type VerifySuccess } from '../index.js';
+import { createFetchVerifierOver } from '../http/fetch-verifier.js';
+import { renderRefusal, wantsJson, type Refusal } from '../http/refusal.js';
+import type { VerifierOptions } from '../http/request-check.js';
+import { createRequestVerifier, nodeRequestFacts, type NodeRequestLike } from './verifier.js';
 
-/** The parts of a Node request the middleware reads (Express, Connect and Fastify's `raw`). */
-export interface NodeRequestLike {
-  readonly url?: string | undefined;
-  /** Express rewrites `url` under a mount path; the original target is here. */
-  readonly originalUrl?: string;
-  readonly headers: Readonly<Record<string, string | string[] | undefined>>;
-  readonly socket: { readonly remoteAddress?: string | undefined };
+export type { NodeRequestLike } from './verifier.js';
+
+/** Express rewrites `url` under a mount path; the original target is in `originalUrl`. */
+export interface ExpressRequestLike extends NodeRequestLike {
+  readonly originalUrl?: string | undefined;
 }
 
 /** The parts of a Node response the Express middleware writes. */
@@ -28,6 +28,11 @@ export interface NodeResponseLike {
   setHeader(name: string, value: string): unknown;
   end(body: string): unknown;
   locals?: Record<string, unknown>;
+}
+
+function rendered(refusal: Refusal, req: NodeRequestLike): { status: number; headers: Readonly<Record<string, string>>; body: string } {
+  const accept = req.headers['accept'];
+  return renderRefusal(refusal, wantsJson(Array.isArray(accept) ? accept.join(', ') : accept));
 }
 
 /**
@@ -39,14 +44,10 @@ export interface NodeResponseLike {
  * export async function GET(request: Request) { return (await check(request)) ?? new Response('tile') }
  */
 export function createWebMiddleware(options: VerifierOptions): (request: Request) => Promise<Response | undefined> {
-  const verify = createRequestVerifier(options);
+  const verify = createFetchVerifierOver(options, verifyUrl);
   return async (request) => {
-    const url = request.url;
-    const start = url.indexOf('/', url.indexOf('//') + 2);
-    const verdict = verify(start < 0 ? '/' : url.slice(start), (name) => request.headers.get(name) ?? undefined, undefined);
-    if (verdict.ok) return undefined;
-    const body = renderRefusal(verdict, wantsJson(request.headers.get('accept') ?? undefined));
-    return new Response(body.body, { status: body.status, headers: { 'content-type': body.contentType, 'x-content-type-options': 'nosniff' } });
+    const verdict = await verify(request);
+    return verdict.ok ? undefined : verdict.response;
   };
 }
 
@@ -56,19 +57,18 @@ export function createWebMiddleware(options: VerifierOptions): (request: Request
  *
  * @example app.use(createExpressMiddleware({ credentials: cache.lookup }))
  */
-export function createExpressMiddleware(options: VerifierOptions): (req: NodeRequestLike, res: NodeResponseLike, next: (error?: unknown) => void) => void {
+export function createExpressMiddleware(options: VerifierOptions): (req: ExpressRequestLike, res: NodeResponseLike, next: (error?: unknown) => void) => void {
   const verify = createRequestVerifier(options);
   return (req, res, next) => {
-    const verdict = verify(req.originalUrl ?? req.url ?? '/', nodeHeaderReader(req.headers), req.socket.remoteAddress);
+    const verdict = verify(nodeRequestFacts(req, req.originalUrl ?? req.url ?? '/'));
     if (verdict.ok) {
       if (res.locals !== undefined) res.locals['mapsign'] = verdict.result;
       next();
       return;
     }
-    const body = renderRefusal(verdict, wantsJson(nodeHeaderReader(req.headers)('accept')));
+    const body = rendered(verdict.refusal, req);
     res.statusCode = body.status;
-    res.setHeader('content-type', body.contentType);
-    res.setHeader('x-content-type-options', 'nosniff');
+    for (const [name, value] of Object.entries(body.headers)) res.setHeader(name, value);
     res.end(body.body);
   };
 }
@@ -82,7 +82,7 @@ export interface FastifyLike {
 /** The parts of a Fastify reply the plugin uses. */
 export interface FastifyReplyLike {
   code(status: number): FastifyReplyLike;
-  header(name: string, value: string): FastifyReplyLike;
+  headers(values: Readonly<Record<string, string>>): FastifyReplyLike;
   send(body: string): unknown;
 }
 
@@ -98,14 +98,13 @@ export function createFastifyPlugin(options: VerifierOptions): ((fastify: Fastif
   const plugin = async (fastify: FastifyLike): Promise<void> => {
     fastify.decorateRequest('mapsign', null);
     fastify.addHook('onRequest', async (request, reply) => {
-      const raw = request.raw;
-      const verdict = verify(raw.url ?? '/', nodeHeaderReader(raw.headers), raw.socket.remoteAddress);
+      const verdict = verify(nodeRequestFacts(request.raw));
       if (verdict.ok) {
         request.mapsign = verdict.result;
         return;
       }
-      const body = renderRefusal(verdict, wantsJson(nodeHeaderReader(raw.headers)('accept')));
-      return reply.code(body.status).header('content-type', body.contentType).header('x-content-type-options', 'nosniff').send(body.body);
+      const body = rendered(verdict.refusal, request.raw);
+      return reply.code(body.status).headers(body.headers).send(body.body);
     });
   };
   return Object.assign(plugin, { [Symbol.for('skip-override')]: true, [Symbol.for('fastify.display-name')]: 'mapsign' });

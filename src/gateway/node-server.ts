@@ -1,33 +1,32 @@
 /**
- * The Node adapter: serves a `fetch`-style handler over `node:http`, on a TCP port or a unix
- * socket, and drains on close — it stops accepting connections, lets in-flight requests
- * finish (up to a deadline), then ends what is left.
- *
- * It passes the raw request target (`req.url`, exactly the bytes on the request line) to the
- * handler, since the signature covers those bytes and `Request.url` would be re-encoded.
- * Refusals from `precheck` go through the refusal throttle, when one is given, so a connection
- * that keeps sending bad signatures is answered ever more slowly; closing answers them at once.
+ * `node:http` plumbing shared by the gateway and the admin API: listening on a TCP port or a
+ * unix socket, draining on close — stop accepting, let in-flight requests finish up to a
+ * deadline, then end what is left — and serving a `fetch`-style handler for the routes that
+ * are not on the hot path (the admin API, `/healthz`, the debugger page).
  */
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type RequestListener, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Readable } from 'node:stream';
-import type { FetchHandler, Precheck } from './handler.js';
-import { refusalHeaders } from './refusal.js';
-import type { RefusalThrottle } from './refusal-throttle.js';
-import { nodeHeaderReader } from './verifier.js';
+
+/** A `fetch`-style handler, for routes off the hot path. */
+export type FetchHandler = (request: Request) => Promise<Response>;
 
 /** Where to listen: a TCP port (0 for any) on a host, or a unix socket path. */
-export type ListenTarget = { readonly port: number; readonly host?: string } | { readonly path: string };
+export type ListenTarget = { readonly port: number; readonly host?: string | undefined } | { readonly path: string };
 
 /** A running server. */
 export interface RunningServer {
   readonly server: Server;
   /** `http://127.0.0.1:8787` or the socket path. */
   readonly address: string;
-  /** Stops accepting, waits up to `drainMs` (default 10 s) for in-flight requests, then closes. */
-  close(drainMs?: number): Promise<void>;
+  /**
+   * Stops accepting and waits up to `drainMs` (default 10 s) for in-flight requests; then
+   * calls `onDeadline` (to end what is still running) and closes every connection.
+   */
+  close(drainMs?: number, onDeadline?: () => void): Promise<void>;
 }
 
+/** Builds a WHATWG `Request` from a Node request (slow path: routes and the admin API only). */
 function toRequest(req: IncomingMessage): Request {
   const target = req.url ?? '/';
   let url: URL;
@@ -70,41 +69,31 @@ async function send(response: Response, res: ServerResponse): Promise<void> {
 }
 
 /**
- * Serves `handler` and resolves once listening. With `precheck` (the gateway's), refusals are
- * answered straight from the raw request, before any `Request` is built — through `throttle`
- * when given.
+ * Answers one Node request with a `fetch`-style handler; never throws.
  *
- * @example const running = await serveFetch(gateway.fetch, { port: 8787, host: '127.0.0.1' }, gateway.precheck, createRefusalThrottle())
+ * @example answerWithFetch(debuggerRoute, req, res)
  */
-export async function serveFetch(handler: FetchHandler, listen: ListenTarget, precheck?: Precheck, throttle?: RefusalThrottle): Promise<RunningServer> {
-  const server = createServer({ keepAliveTimeout: 5000 }, (req, res) => {
-    const onError = (): void => {
-      // The response has started or the client left: nothing useful can be sent any more.
-      if (!res.headersSent) {
-        res.writeHead(500, { 'content-type': 'text/plain' });
-        res.end('500 Internal Server Error\n');
-      } else res.destroy();
-    };
-    const peer = req.socket.remoteAddress;
-    const checked = precheck?.(req.method ?? 'GET', req.url ?? '/', nodeHeaderReader(req.headers), peer);
-    if (checked !== undefined && 'refusal' in checked) {
-      const { refusal } = checked;
-      const answer = (): void => void res.writeHead(refusal.status, refusalHeaders(refusal)).end(refusal.body);
-      if (throttle === undefined) answer();
-      else throttle.refuse(req.socket, answer);
-      return;
-    }
-    if (checked?.ticket !== undefined) throttle?.pass(req.socket);
-    let request: Request;
-    try {
-      request = toRequest(req);
-    } catch {
-      res.writeHead(400, { 'content-type': 'text/plain' }).end('400 Bad Request: the request cannot be parsed.\n');
-      return;
-    }
-    const context = { rawTarget: req.url ?? '/', ...(peer === undefined ? {} : { remoteAddress: peer }), ...(checked?.ticket === undefined ? {} : { ticket: checked.ticket }) };
-    handler(request, context).then((response) => send(response, res)).catch(onError);
-  });
+export function answerWithFetch(handler: FetchHandler, req: IncomingMessage, res: ServerResponse): void {
+  const failed = (): void => {
+    if (res.headersSent) res.destroy();
+    else res.writeHead(500, { 'content-type': 'text/plain; charset=utf-8' }).end('500 Internal Server Error\n');
+  };
+  let request: Request;
+  try {
+    request = toRequest(req);
+  } catch {
+    res.writeHead(400, { 'content-type': 'text/plain; charset=utf-8' }).end('400 Bad Request: the request cannot be parsed.\n');
+    return;
+  }
+  handler(request).then((response) => send(response, res)).catch(failed);
+}
+
+/**
+ * Listens with `server` on `listen` and returns it with a draining `close`.
+ *
+ * @example const running = await listenOn(createServer(listener), { port: 8787, host: '127.0.0.1' })
+ */
+export async function listenOn(server: Server, listen: ListenTarget): Promise<RunningServer> {
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     if ('path' in listen) server.listen(listen.path, resolve);
@@ -115,14 +104,15 @@ export async function serveFetch(handler: FetchHandler, listen: ListenTarget, pr
   return {
     server,
     address,
-    close: (drainMs = 10_000) =>
+    close: (drainMs = 10_000, onDeadline) =>
       new Promise<void>((resolve) => {
-        // A refusal waiting out its delay must not hold shutdown: answer them all now.
-        throttle?.flush();
         const closed = new Promise<void>((done) => server.close(() => done()));
         // Keep-alive connections become idle as their last response ends; close them as they do.
         const sweep = setInterval(() => server.closeIdleConnections(), 50);
-        const deadline = setTimeout(() => server.closeAllConnections(), drainMs);
+        const deadline = setTimeout(() => {
+          onDeadline?.();
+          server.closeAllConnections();
+        }, drainMs);
         server.closeIdleConnections();
         void closed.then(() => {
           clearInterval(sweep);
@@ -131,4 +121,14 @@ export async function serveFetch(handler: FetchHandler, listen: ListenTarget, pr
         });
       }),
   };
+}
+
+/**
+ * Serves a `fetch`-style handler (the admin API) and resolves once listening.
+ *
+ * @example const running = await serveFetch(createAdminApi({ store, token }), { path: '/run/mapsign.sock' })
+ */
+export function serveFetch(handler: FetchHandler, listen: ListenTarget): Promise<RunningServer> {
+  const listener: RequestListener = (req, res) => answerWithFetch(handler, req, res);
+  return listenOn(createServer({ keepAliveTimeout: 5000 }, listener), listen);
 }

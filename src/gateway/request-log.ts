@@ -12,8 +12,8 @@ export interface RequestLogEntry {
   readonly status: number;
   /** `ok`, a verification reason code, or an upstream failure code. */
   readonly outcome: string;
-  readonly credential?: string;
-  readonly channel?: string;
+  readonly credential?: string | undefined;
+  readonly channel?: string | undefined;
   readonly ms: number;
 }
 

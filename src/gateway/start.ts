@@ -1,15 +1,19 @@
 /**
  * Everything `mapsign serve` runs, wired together: the store, the polling credential cache, the
  * batching usage recorder, the gateway handler on its listener (refusals throttled per
- * connection, see refusal-throttle.ts) and, when configured, the admin
- * API on its own. `close()` is the SIGTERM path: drain in-flight requests, write the last usage
- * counts, then release the store.
+ * connection, see refusal-throttle.ts) and, when configured, the admin API on its own.
+ *
+ * `close(drainMs)` is the shutdown path and finishes within `drainMs` whatever the upstream or
+ * the database do: stop accepting; let in-flight requests finish until the last part of the
+ * deadline, then end the rest (counted as `SHUTDOWN`); write the last usage counts and close
+ * the store in the time left.
  */
+import { createServer } from 'node:http';
 import type { MapsignStore } from '../store/contract.js';
 import { createAdminApi } from './admin-api.js';
 import { CredentialCache } from './credential-cache.js';
-import { createGateway, type FetchHandler } from './handler.js';
-import { serveFetch, type ListenTarget, type RunningServer } from './node-server.js';
+import { createGateway } from './handler.js';
+import { listenOn, serveFetch, type FetchHandler, type ListenTarget, type RunningServer } from './node-server.js';
 import { createRefusalThrottle, type RefusalThrottle, type RefusalThrottleOptions } from './refusal-throttle.js';
 import type { RequestLogger } from './request-log.js';
 import { UsageRecorder } from './usage-recorder.js';
@@ -19,21 +23,26 @@ export interface StartOptions {
   readonly store: MapsignStore;
   readonly upstream: string;
   readonly listen: ListenTarget;
-  readonly publicUrl?: string;
-  readonly trustProxy?: readonly string[];
-  readonly verify?: boolean;
-  readonly stripAuthParams?: boolean;
-  readonly upstreamTimeoutMs?: number;
+  readonly publicUrl?: string | undefined;
+  readonly trustProxy?: readonly string[] | undefined;
+  /** Methods forwarded; default GET and HEAD (the signature covers the URL only). */
+  readonly methods?: readonly string[] | undefined;
+  readonly verify?: boolean | undefined;
+  readonly stripAuthParams?: boolean | undefined;
+  /** Upstream connect and first-byte timeout, and the longest pause inside a body; default 10 s. */
+  readonly upstreamTimeoutMs?: number | undefined;
+  /** Connections kept open to the upstream; default 128. */
+  readonly upstreamConnections?: number | undefined;
   /** Delays refusals on connections that keep getting them; default on, `{ maxDelayMs: 0 }` turns it off. */
-  readonly refusalThrottle?: RefusalThrottleOptions;
+  readonly refusalThrottle?: RefusalThrottleOptions | undefined;
   /** Admin API listener and bearer token; both or neither. */
-  readonly admin?: { readonly listen: ListenTarget; readonly token: string };
-  readonly routes?: Readonly<Record<string, FetchHandler>>;
-  readonly log?: RequestLogger;
+  readonly admin?: { readonly listen: ListenTarget; readonly token: string } | undefined;
+  readonly routes?: Readonly<Record<string, FetchHandler>> | undefined;
+  readonly log?: RequestLogger | undefined;
   /** Problems worth an operator's attention (store unreadable, usage not written). */
-  readonly warn?: (message: string) => void;
-  readonly pollMs?: number;
-  readonly flushMs?: number;
+  readonly warn?: ((message: string) => void) | undefined;
+  readonly pollMs?: number | undefined;
+  readonly flushMs?: number | undefined;
 }
 
 /** A running gateway. */
@@ -44,9 +53,27 @@ export interface RunningGateway {
   readonly cache: CredentialCache;
   readonly usage: UsageRecorder;
   readonly throttle: RefusalThrottle;
-  /** Drains, flushes usage and closes the store. */
+  /** Drains, flushes usage and closes the store, all within `drainMs` (default 10 s). */
   close(drainMs?: number): Promise<void>;
 }
+
+/** Waits for `work`, but no longer than `ms`; says whether it finished. */
+async function within(work: Promise<unknown>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const expired = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), ms)));
+  const finished = work.then(
+    () => true,
+    () => true,
+  );
+  try {
+    return await Promise.race([finished, expired]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** The shortest time kept for the last usage write and closing the store, even with a zero drain. */
+const MIN_CLOSE_MS = 250;
 
 /**
  * Starts the gateway (and the admin API) on an open store; the store is closed by `close()`.
@@ -56,34 +83,43 @@ export interface RunningGateway {
 export async function startGateway(options: StartOptions): Promise<RunningGateway> {
   const warn = options.warn ?? (() => {});
   const { store } = options;
-  const cache = await CredentialCache.open(store, { onError: warn, ...(options.pollMs === undefined ? {} : { pollMs: options.pollMs }) });
-  const usage = new UsageRecorder(store, { onError: warn, ...(options.flushMs === undefined ? {} : { flushMs: options.flushMs }) });
+  const cache = await CredentialCache.open(store, { onError: warn, pollMs: options.pollMs });
+  const usage = new UsageRecorder(store, { onError: warn, flushMs: options.flushMs });
+  const throttle = createRefusalThrottle(options.refusalThrottle);
   const gateway = createGateway({
-    upstream: options.upstream,
+    ...options,
     credentials: cache.lookup,
     usage,
-    ...pick(options, ['publicUrl', 'trustProxy', 'verify', 'stripAuthParams', 'routes', 'log']),
-    ...(options.upstreamTimeoutMs === undefined ? {} : { timeoutMs: options.upstreamTimeoutMs }),
+    throttle,
+    timeoutMs: options.upstreamTimeoutMs,
+    connections: options.upstreamConnections,
   });
-  const throttle = createRefusalThrottle(options.refusalThrottle);
+  // Slow senders of headers may hold a connection this long, no longer.
+  const server = createServer({ keepAliveTimeout: 5000, headersTimeout: 20_000 }, gateway.handle);
+  server.on('checkContinue', gateway.handleExpectContinue);
   const servers: RunningServer[] = [];
   try {
-    servers.push(await serveFetch(gateway.fetch, options.listen, gateway.precheck, throttle));
+    servers.push(await listenOn(server, options.listen));
     if (options.admin !== undefined) servers.push(await serveFetch(createAdminApi({ store, token: options.admin.token }), options.admin.listen));
   } catch (error) {
-    await Promise.all(servers.map((server) => server.close(0)));
+    await Promise.all(servers.map((running) => running.close(0)));
     cache.close();
     await usage.close();
     await gateway.close();
     throw error;
   }
   let closing: Promise<void> | undefined;
-  const shutdown = async (drainMs?: number): Promise<void> => {
-    await Promise.all(servers.map((server) => server.close(drainMs)));
+  const shutdown = async (drainMs: number): Promise<void> => {
+    const deadline = Date.now() + drainMs;
+    const closeReserve = Math.min(2000, Math.floor(drainMs / 4));
+    // A refusal waiting out its delay must not hold shutdown: answer them all now.
+    throttle.flush();
+    await Promise.all(servers.map((running) => running.close(drainMs - closeReserve, () => gateway.abortInFlight())));
     cache.close();
-    await usage.close();
+    const left = (): number => Math.max(MIN_CLOSE_MS, deadline - Date.now());
+    if (!(await within(usage.close(), left()))) warn('The last usage counts could not be written before the drain deadline.');
     await gateway.close();
-    await store.close();
+    if (!(await within(store.close(), left()))) warn('The database did not close before the drain deadline; exiting anyway.');
   };
   return {
     address: servers[0]!.address,
@@ -92,13 +128,6 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
     usage,
     throttle,
     // Idempotent: a second SIGTERM (or a test's cleanup) waits for the first shutdown.
-    close: (drainMs) => (closing ??= shutdown(drainMs)),
+    close: (drainMs = 10_000) => (closing ??= shutdown(drainMs)),
   };
-}
-
-/** The options among `keys` that are set, without `undefined` (for exactOptionalPropertyTypes). */
-function pick<T extends object, K extends keyof T>(source: T, keys: readonly K[]): { [P in K]?: Exclude<T[P], undefined> } {
-  const out: { [P in K]?: Exclude<T[P], undefined> } = {};
-  for (const key of keys) if (source[key] !== undefined) out[key] = source[key] as Exclude<T[K], undefined>;
-  return out;
 }

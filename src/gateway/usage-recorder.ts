@@ -8,7 +8,7 @@ import type { MapsignStore, UsageDelta } from '../store/contract.js';
 /** Options for {@link UsageRecorder}. */
 export interface UsageRecorderOptions {
   /** How often to write; default 1000 ms. */
-  readonly flushMs?: number;
+  readonly flushMs?: number | undefined;
   readonly now?: () => number;
   readonly onError?: (message: string) => void;
 }

@@ -1,55 +1,48 @@
 /**
- * The one request verifier under the gateway and every middleware flavour: takes the raw
- * request target as the client sent it, finds the public origin, runs the core's `verifyUrl`
- * and maps a failure to its HTTP status (414 too long, 400 unparseable, 403 otherwise).
+ * The one synchronous request verifier under the Node gateway and the Node middleware: the
+ * shared shape rules (src/http/request-check.ts), then the core's `verifyUrl` on the raw
+ * request target as the client sent it, over `node:crypto`.
  */
-import { verifyUrl, type VerifyFailure, type VerifyReason, type VerifySource, type VerifySuccess } from '../index.js';
-import { createOriginResolver, type HeaderReader, type OriginOptions } from './origin.js';
+import type { IncomingMessage } from 'node:http';
+import { verifyUrl, type VerifySuccess } from '../index.js';
+import type { HeaderReader } from '../http/origin.js';
+import { verifyRefusal, type Refusal } from '../http/refusal.js';
+import { createRequestScreen, verifiable, type RequestFacts, type VerifierOptions } from '../http/request-check.js';
 
-/** Options shared by the gateway and the middleware. */
-export interface VerifierOptions extends OriginOptions {
-  /** One credential, a stored record, or a lookup (e.g. `CredentialCache.lookup`). */
-  readonly credentials: VerifySource;
-  /** Longest request target accepted; default 2048 (seed 002). */
-  readonly maxUrlLength?: number;
-}
-
-/** A request that verified. */
+/** A request that verified, with the public origin it was verified against. */
 export interface Accepted {
   readonly ok: true;
   readonly result: VerifySuccess;
+  readonly origin: string;
 }
 
-/** A request that did not, with the status to answer. */
+/** A request that did not. */
 export interface Refused {
   readonly ok: false;
-  readonly status: 400 | 403 | 414;
-  readonly failure: VerifyFailure;
+  readonly refusal: Refusal;
 }
 
 /** The verdict on one request. */
 export type Verdict = Accepted | Refused;
 
-/** Verifies one request: raw target (`/path?query` exactly as received), headers, TCP peer. */
-export type RequestVerifier = (target: string, header: HeaderReader, peer: string | undefined) => Verdict;
-
-const STATUS: Partial<Record<VerifyReason, 400 | 414>> = { URL_TOO_LONG: 414, MALFORMED_URL: 400 };
+/** Verifies one request. */
+export type RequestVerifier = (facts: RequestFacts) => Verdict;
 
 /**
- * Creates the request verifier.
+ * Creates the request verifier; throws a `TypeError` for a bad method list.
  *
  * @example
  * const verify = createRequestVerifier({ credentials: cache.lookup, publicUrl: 'https://tiles.example.com' })
- * verify(req.url, (name) => req.headers[name] as string | undefined, req.socket.remoteAddress)
+ * verify(nodeRequestFacts(req))
  */
 export function createRequestVerifier(options: VerifierOptions): RequestVerifier {
-  const originOf = createOriginResolver(options);
-  const maxLength = options.maxUrlLength;
+  const screen = createRequestScreen(options);
   const source = options.credentials;
-  return (target, header, peer) => {
-    const result = verifyUrl(target, source, { origin: originOf(header, peer), ...(maxLength === undefined ? {} : { maxLength }) });
-    if (result.valid) return { ok: true, result };
-    return { ok: false, status: STATUS[result.reason] ?? 403, failure: result };
+  return (facts) => {
+    const screened = screen(facts);
+    if (!screened.ok) return screened;
+    const result = verifyUrl(verifiable(facts.target, screened.options.origin!), source, screened.options);
+    return result.valid ? { ok: true, result, origin: screened.options.origin! } : { ok: false, refusal: verifyRefusal(result) };
   };
 }
 
@@ -58,5 +51,47 @@ export function nodeHeaderReader(headers: Readonly<Record<string, string | strin
   return (name) => {
     const value = headers[name];
     return Array.isArray(value) ? value.join(', ') : value;
+  };
+}
+
+/** True when a Node request declares a body: a transfer coding or a length above 0. */
+export function declaresBody(headers: Readonly<Record<string, string | string[] | undefined>>): boolean {
+  const length = headers['content-length'];
+  return headers['transfer-encoding'] !== undefined || (length !== undefined && length !== '0');
+}
+
+/** The parts of a Node request the verifier reads (Express, Connect and Fastify's `raw` have them). */
+export interface NodeRequestLike {
+  readonly method?: string | undefined;
+  readonly url?: string | undefined;
+  readonly headers: Readonly<Record<string, string | string[] | undefined>>;
+  readonly rawHeaders?: readonly string[] | undefined;
+  readonly socket: { readonly remoteAddress?: string | undefined };
+}
+
+/** Counts the `Host` lines of a request; two are refused like a malformed one. */
+function hostCount(rawHeaders: readonly string[] | undefined): number {
+  if (rawHeaders === undefined) return 1;
+  let count = 0;
+  for (let i = 0; i < rawHeaders.length; i += 2) if (rawHeaders[i]!.length === 4 && rawHeaders[i]!.toLowerCase() === 'host') count++;
+  return count;
+}
+
+/**
+ * Describes a Node request for the verifier, from its raw target (`target`, default `req.url`).
+ *
+ * @example verify(nodeRequestFacts(req))
+ */
+export function nodeRequestFacts(req: NodeRequestLike | IncomingMessage, target = req.url ?? '/'): RequestFacts {
+  const headers = req.headers;
+  const header = nodeHeaderReader(headers);
+  // Node keeps the first of two Host lines; both must not be read as one, so two are invalid.
+  const hosts = hostCount(req.rawHeaders);
+  return {
+    method: req.method ?? 'GET',
+    target,
+    header: hosts > 1 ? (name) => (name === 'host' ? '' : header(name)) : header,
+    peer: req.socket.remoteAddress,
+    hasBody: declaresBody(headers),
   };
 }

@@ -4,7 +4,7 @@
  * subscription that refreshes the credential cache the moment the store announces a change
  * (PostgreSQL NOTIFY) rather than at its next poll.
  */
-import type { FetchHandler } from '../gateway/handler.js';
+import type { FetchHandler } from '../gateway/node-server.js';
 import type { MapsignStore } from './contract.js';
 import { isChangeNotifier } from './postgres-changes.js';
 import type { StoreHealth } from './resilient.js';

@@ -6,8 +6,8 @@ import assert from 'node:assert/strict';
 import { request as httpRequest } from 'node:http';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { createGateway } from '../../src/gateway/index.js';
-import { parseCredential, signUrl } from '../../src/index.js';
+import { createFetchVerifierOver } from '../../src/http/fetch-verifier.js';
+import { parseCredential, signUrl, verifyUrl } from '../../src/index.js';
 import { credentialInput } from '../../src/store/index.js';
 import { eventually, rawGet, startTestGateway, startUpstream, tempDir } from './helpers.js';
 
@@ -76,19 +76,23 @@ test('admin API: credential lifecycle and usage over a unix socket, enforced by 
   }
 });
 
-test('the gateway handler answers in-memory Requests (fetch-first, no socket)', async (t) => {
+test('the fetch-style verifier answers in-memory Requests (no socket) with the gateway\'s refusals', async () => {
+  const verify = createFetchVerifierOver({ credentials: () => undefined }, verifyUrl);
+  const refused = await verify(new Request('http://gw/a?client=gme-x&signature=AAAA'));
+  assert.ok(!refused.ok);
+  assert.equal(refused.response.status, 403);
+  assert.equal(refused.response.headers.get('cache-control'), 'no-store');
+  assert.match(await refused.response.text(), /^403 Forbidden: UNKNOWN_CREDENTIAL/);
+  const posted = await verify(new Request('http://gw/a?client=gme-x&signature=AAAA', { method: 'POST', body: 'x' }));
+  assert.ok(!posted.ok);
+  assert.equal(posted.response.status, 405);
+  assert.equal(posted.response.headers.get('allow'), 'GET, HEAD');
+});
+
+test('an extra gateway route serves its subtree without a signature', async (t) => {
   const upstream = await startUpstream(t);
-  const gateway = createGateway({ upstream: upstream.url, credentials: () => undefined });
-  t.after(() => gateway.close());
-  assert.equal((await gateway.fetch(new Request('http://gw/healthz'), {})).status, 200);
-  const refused = await gateway.fetch(new Request('http://gw/a?client=gme-x&signature=AAAA'), {});
-  assert.equal(refused.status, 403);
-  assert.match(await refused.text(), /UNKNOWN_CREDENTIAL/);
-  const forgedTicket = await gateway.fetch(new Request('http://gw/a?client=gme-x&signature=AAAA'), { ticket: {} });
-  assert.equal(forgedTicket.status, 403, 'a ticket the gateway did not issue verifies nothing');
-  const early = gateway.precheck('GET', '/a?client=gme-x&signature=AAAA', () => undefined, undefined);
-  assert.ok('refusal' in early && early.refusal.status === 403 && /UNKNOWN_CREDENTIAL/.test(early.refusal.body));
-  const custom = createGateway({ upstream: upstream.url, credentials: () => undefined, routes: { '/debugger': async () => new Response('page') } });
-  t.after(() => custom.close());
-  assert.equal(await (await custom.fetch(new Request('http://gw/debugger/app.js'), {})).text(), 'page', 'one extra route serves its subtree');
+  const { gateway } = await startTestGateway(t, upstream.url, { routes: { '/debugger': async () => new Response('page') } });
+  assert.equal((await rawGet(gateway.address, '/debugger/app.js')).body, 'page');
+  assert.equal((await rawGet(gateway.address, '/healthz')).status, 200);
+  assert.equal(upstream.seen.length, 0);
 });

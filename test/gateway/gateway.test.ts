@@ -39,7 +39,7 @@ test('refusals: every status with its reason, the checked string and no signatur
     { name: 'client and key', target: good.replace('client=gme-acme', 'client=gme-acme&key=k'), status: 403, reason: 'CLIENT_AND_KEY' },
     { name: 'no credential', target: '/maps/api/geocode/json?address=x&signature=abc', status: 403, reason: 'MISSING_CREDENTIAL_ID' },
     { name: 'too long', target: `/maps/api/geocode/json?address=${'x'.repeat(2100)}&client=gme-acme&signature=abc`, status: 414, reason: 'URL_TOO_LONG' },
-    { name: 'malformed request target', target: '//evil.example/x?client=gme-acme&signature=abc', status: 400, reason: 'MALFORMED_URL' },
+    { name: 'absolute-form request target', target: 'http://evil.example/x?client=gme-acme&signature=abc', status: 400, reason: 'TARGET_NOT_ORIGIN_FORM' },
   ];
   for (const c of cases) {
     const response = await rawGet(gateway.address, c.target);
@@ -78,10 +78,21 @@ test('a valid request is forwarded without its auth parameters, with the credent
   assert.equal(seen.headers['x-keep'], '1');
   assert.equal(seen.headers['x-forwarded-for'], '127.0.0.1');
 
-  const post = await rawGet(gateway.address, target(sign, `/route?key=${key.text.id}`), { 'content-type': 'text/plain' }, 'POST', 'a body to stream');
-  assert.equal(post.status, 200);
-  assert.equal(upstream.seen[1]!.body, 'a body to stream');
+  const refused = await rawGet(gateway.address, target(sign, `/route?key=${key.text.id}`), { 'content-type': 'text/plain' }, 'POST', 'a body to stream');
+  assert.equal(refused.status, 405, 'the signature covers the URL only: POST is not forwarded by default');
+  assert.equal(refused.headers['allow'], 'GET, HEAD');
+  assert.equal(upstream.seen.length, 1);
   assert.equal((await rawGet(gateway.address, '/healthz')).status, 200, '/healthz needs no signature');
+
+  const widened = await startTestGateway(t, upstream.url, { methods: ['GET', 'HEAD', 'POST'] });
+  const store = openSqliteStore(widened.dbFile);
+  const poster = signer(await createCredential(store, { scheme: 'streetmaps' }));
+  const posterId = (await store.listCredentials())[0]!.id;
+  await store.close();
+  await widened.gateway.cache.poll();
+  const post = await rawGet(widened.gateway.address, target(poster, `/route?key=${posterId}`), { 'content-type': 'text/plain' }, 'POST', 'a body to stream');
+  assert.equal(post.status, 200);
+  assert.equal(upstream.seen[1]!.body, 'a body to stream', 'with --methods POST the body streams through');
 });
 
 test('full-URL schemes verify against --public-url or X-Forwarded-* from trusted proxies only', async (t) => {

@@ -47,7 +47,7 @@ test('a file store gets the plain /healthz and no change pushes; the resilient w
 
   const wrapped = resilientStore(openSqliteStore(join(dir, 'b.db')));
   t.after(() => wrapped.close());
-  const response = await storeRoutes(wrapped)['/healthz']!(new Request('http://gw/healthz'), {});
+  const response = await storeRoutes(wrapped)['/healthz']!(new Request('http://gw/healthz'));
   assert.equal(response.status, 200);
   assert.equal(response.headers.get('content-type'), 'application/json; charset=utf-8');
   const body = (await response.json()) as Record<string, unknown>;

@@ -14,11 +14,14 @@ import { parseDuration } from '../../store/index.js';
 import { describeStore, openStore } from '../../store/open.js';
 import { resolveDbPath } from '../../store/locate.js';
 import { debuggerRoute } from '../../web/page.js';
+import { normaliseMethods } from '../../http/request-rules.js';
 
 const HELP = `Usage: mapsign serve --upstream URL [options]
 
 Verify every request's signature, then forward it to the upstream; refuse the rest with a 403
-that says why. Stops cleanly on SIGTERM or Ctrl-C (in-flight requests finish first).
+that says why. Stops cleanly on SIGTERM, SIGINT (Ctrl-C) or SIGHUP: in-flight requests finish
+(up to --drain), usage counts are written, and the exit status is 0; a repeated signal during
+the drain is noted and ignored.
 
 Options:
   --upstream URL          the map service to protect, e.g. http://127.0.0.1:8080 (required)
@@ -28,7 +31,10 @@ Options:
                           or postgres://… shared by several gateways (put a password in $MAPSIGN_DB, not argv)
   --public-url URL        public origin for MapTiler-style full-URL signatures, e.g. https://tiles.example.com
   --trust-proxy ADDR      believe X-Forwarded-Proto/Host from this peer (repeatable; 'loopback' for 127.0.0.1 and ::1)
-  --upstream-timeout D    answer 504 when the upstream is slower than this (default 10s)
+  --upstream-timeout D    answer 504 when the upstream is slower than this, and end a request or
+                          response body that pauses longer (default 10s)
+  --methods LIST          methods forwarded, comma-separated (default GET,HEAD). The signature
+                          covers the URL only: methods and bodies beyond GET/HEAD are NOT signed
   --keep-auth-params      forward client=, key= and signature= to the upstream (default: removed)
   --refusal-delay-max D   after 3 refusals in a row on one connection, answer each next refusal
                           on it after 10ms, doubling up to D (default 1s; 0 turns it off):
@@ -74,17 +80,34 @@ async function adminToken(file: string | undefined, env: Readonly<Record<string,
   return token;
 }
 
-/** Resolves on the first SIGTERM or SIGINT, with its name. */
-function stopSignal(): Promise<string> {
-  return new Promise((resolve) => {
-    const on = (signal: string): void => {
-      process.off('SIGTERM', on);
-      process.off('SIGINT', on);
+const STOP_SIGNALS = ['SIGTERM', 'SIGINT', 'SIGHUP'] as const;
+
+/**
+ * Resolves on the first stop signal, with its name. The handlers stay installed until
+ * `release()`, so a second signal during the drain is reported instead of killing the process.
+ */
+function stopSignals(notice: (message: string) => void): { stopped: Promise<string>; release(): void } {
+  let first: string | undefined;
+  let resolve: (signal: string) => void = () => {};
+  const stopped = new Promise<string>((done) => (resolve = done));
+  const on = (signal: string): void => {
+    if (first === undefined) {
+      first = signal;
       resolve(signal);
-    };
-    process.on('SIGTERM', on);
-    process.on('SIGINT', on);
-  });
+    } else notice(`${signal}: already stopping after ${first}; in-flight requests get until the --drain deadline`);
+  };
+  for (const signal of STOP_SIGNALS) process.on(signal, on);
+  return { stopped, release: () => STOP_SIGNALS.forEach((signal) => process.off(signal, on)) };
+}
+
+/** The `--methods` list; a bad name is a usage error. */
+function methodsOption(values: readonly string[] | undefined): string[] | undefined {
+  if (values === undefined) return undefined;
+  try {
+    return normaliseMethods(values.flatMap((value) => value.split(',')));
+  } catch (error) {
+    throw new UsageError(`--methods: ${(error as Error).message}`);
+  }
 }
 
 /** The `serve` command. */
@@ -100,6 +123,7 @@ export const serve: Command = {
       'public-url': { type: 'string' },
       'trust-proxy': { type: 'string', multiple: true },
       'upstream-timeout': { type: 'string' },
+      methods: { type: 'string', multiple: true },
       'keep-auth-params': { type: 'boolean' },
       'refusal-delay-max': { type: 'string' },
       'admin-port': { type: 'string' },
@@ -134,7 +158,9 @@ export const serve: Command = {
     const warn = (message: string): boolean => io.stderr.write(`mapsign serve: ${message}\n`);
     // A networked store is wrapped so that losing the database never stops verification.
     const store = await openStore(db, { resilient: { log: warn } });
+    const methods = methodsOption(values.methods);
     const gateway = await startGateway({
+      methods,
       store,
       upstream,
       listen: { port: portOption(optionalString(values.port), '--port', 8787)!, host: optionalString(values.host) ?? '127.0.0.1' },
@@ -150,15 +176,19 @@ export const serve: Command = {
       warn,
     });
     const unfollow = followChanges(store, gateway.cache);
-    const stopped = stopSignal();
+    const signals = stopSignals((message) => io.stderr.write(`mapsign serve: ${message}\n`));
     if (!verify) io.stderr.write('mapsign serve: WARNING: --insecure-no-verify forwards every request unverified.\n');
     io.stderr.write(`mapsign serve: listening on ${gateway.address}, forwarding to ${upstream}, database ${describeStore(db)} (${gateway.cache.size} credentials)\n`);
     io.stderr.write(`mapsign serve: URL Signing Debugger at ${gateway.address}/debugger\n`);
     if (gateway.adminAddress !== undefined) io.stderr.write(`mapsign serve: admin API on ${gateway.adminAddress}\n`);
-    const signal = await stopped;
-    io.stderr.write(`mapsign serve: ${signal}: draining in-flight requests\n`);
+    if (methods !== undefined && methods.some((method) => method !== 'GET' && method !== 'HEAD')) {
+      io.stderr.write(`mapsign serve: forwarding ${methods.join(', ')}: the signature covers the URL only, so methods and bodies are not signed\n`);
+    }
+    const signal = await signals.stopped;
+    io.stderr.write(`mapsign serve: ${signal}: draining in-flight requests (up to ${drainMs} ms)\n`);
     unfollow();
     await gateway.close(drainMs);
+    signals.release();
     io.stderr.write('mapsign serve: stopped; usage counts written\n');
     return 0;
   },

@@ -1,0 +1,94 @@
+/**
+ * A refused request — why, with which status — and its body, plain text or JSON, shared by
+ * the Node gateway, the middleware and the `fetch`-style verifier so that every one of them
+ * answers the same bytes.
+ *
+ * Like Google's 403, it says which check failed and the exact string the server signed, so a
+ * developer can compare it with what they signed. It never includes the expected signature or
+ * any secret — only data the client sent.
+ */
+import type { VerifyFailure, VerifyReason } from '../core/verify.js';
+import { RULE_MESSAGES, RULE_STATUS, type RuleReason } from './request-rules.js';
+
+/** Every reason a request is refused: a shape rule or a verification failure. */
+export type RefusalReason = RuleReason | VerifyReason;
+
+/** A refused request. */
+export interface Refusal {
+  readonly status: 400 | 403 | 405 | 414;
+  readonly reason: RefusalReason;
+  readonly message: string;
+  /** The string the signature was checked against, once known. */
+  readonly signedString?: string | undefined;
+  /** The credential the URL named, when the verifier knows it. */
+  readonly credentialId?: string | undefined;
+  /** For 405: the methods accepted, as the `Allow` header lists them. */
+  readonly allow?: string | undefined;
+}
+
+/** A rendered refusal. */
+export interface RefusalBody {
+  readonly status: number;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly body: string;
+}
+
+const TITLES: Readonly<Record<number, string>> = { 400: 'Bad Request', 403: 'Forbidden', 405: 'Method Not Allowed', 414: 'URI Too Long' };
+const VERIFY_STATUS: Partial<Record<VerifyReason, 400 | 414>> = { URL_TOO_LONG: 414, MALFORMED_URL: 400 };
+
+/**
+ * The refusal for a broken shape rule.
+ *
+ * @example ruleRefusal('METHOD_NOT_ALLOWED', 'GET, HEAD').status // 405
+ */
+export function ruleRefusal(reason: RuleReason, allow?: string): Refusal {
+  return { status: RULE_STATUS[reason], reason, message: RULE_MESSAGES[reason], allow };
+}
+
+/**
+ * The refusal for a URL that did not verify: 414 too long, 400 unparseable, 403 otherwise.
+ *
+ * @example verifyRefusal(verifyUrl(target, lookup) as VerifyFailure).status // 403
+ */
+export function verifyRefusal(failure: VerifyFailure): Refusal {
+  return {
+    status: VERIFY_STATUS[failure.reason] ?? 403,
+    reason: failure.reason,
+    message: failure.message,
+    signedString: failure.signedString,
+    credentialId: failure.credentialId,
+  };
+}
+
+/** True when the `Accept` header asks for JSON. */
+export function wantsJson(accept: string | undefined): boolean {
+  return accept !== undefined && /application\/(?:[\w.+-]*\+)?json/i.test(accept);
+}
+
+/**
+ * Renders a refusal as text or JSON, with headers that keep it out of caches and sniffers.
+ *
+ * @example renderRefusal(refusal, wantsJson(request.headers.get('accept') ?? undefined))
+ */
+export function renderRefusal(refusal: Refusal, json: boolean): RefusalBody {
+  const { status } = refusal;
+  const headers: Record<string, string> = {
+    'content-type': json ? 'application/json; charset=utf-8' : 'text/plain; charset=utf-8',
+    'x-content-type-options': 'nosniff',
+    'cache-control': 'no-store',
+  };
+  if (refusal.allow !== undefined) headers['allow'] = refusal.allow;
+  if (json) {
+    const error = {
+      status,
+      reason: refusal.reason,
+      message: refusal.message,
+      ...(refusal.signedString === undefined ? {} : { checked: refusal.signedString }),
+      ...(refusal.credentialId === undefined ? {} : { credential: refusal.credentialId }),
+    };
+    return { status, headers, body: `${JSON.stringify({ error })}\n` };
+  }
+  const lines = [`${status} ${TITLES[status] ?? 'Error'}: ${refusal.reason}`, refusal.message];
+  if (refusal.signedString !== undefined) lines.push(`The server checked the signature against: ${refusal.signedString}`);
+  return { status, headers, body: `${lines.join('\n')}\n` };
+}
