@@ -1,6 +1,7 @@
 /**
  * Gateway benchmark, one bounded run on loopback with autocannon: requests per second and p99
- * latency for (a) the upstream alone, (b) the gateway with verification off, (c) the gateway
+ * latency for (a) the upstream alone, (f) a bare `node:http` + undici proxy that does nothing
+ * else (bench/bare-proxy.ts: the Node floor for a proxy), (b) the gateway with verification off, (c) the gateway
  * verifying valid signatures, (d) valid traffic while a flood of bad signatures hits the same
  * gateway from a second load generator (a separate process) — the gateway as shipped, whose
  * refusal throttle answers a connection's refusals ever more slowly after 3 in a row (up to 1 s
@@ -12,7 +13,9 @@
  * `secure_link` in front of the same upstream, as the native anchor. Upstream, gateways and
  * nginx are separate processes; the main load generator is this process.
  * Scenarios are interleaved round by round and the median of the rounds is printed, with the
- * ratios the targets are stated in: (c)/(b) ≥ 0.9 and valid traffic under (d) ≥ 0.8 × (c), and
+ * ratios the targets are stated in: (c)/(f) ≥ 0.9, valid traffic under (d) ≥ 0.8 × (c), the
+ * time verification adds per request (1/(c) − 1/(b), the gateway being one saturated thread)
+ * and, measured in this process without sockets, the verifier's own cost per request, and
  * how many refusals per second the flood itself got answered. The throttle remembers a peer for
  * 60 s after its throttled connections close, so from the second round on the flood's new
  * connections start throttled: that is the defence against reconnecting, measured as it works.
@@ -26,7 +29,8 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
-import { parseCredential, signUrl } from '../dist/index.js';
+import { parseCredential, signUrl, type VerifierCredential } from '../dist/index.js';
+import { createRequestVerifier } from '../dist/gateway/index.js';
 import { createCredential, credentialInput, openSqliteStore } from '../dist/store/index.js';
 
 const SECONDS = Number(process.env['BENCH_SECONDS'] ?? 4);
@@ -34,6 +38,7 @@ const ROUNDS = Number(process.env['BENCH_ROUNDS'] ?? 3);
 const CONNECTIONS = Number(process.env['BENCH_CONNECTIONS'] ?? 32);
 const NGINX_SECRET = 'bench-secret';
 const children: ChildProcess[] = [];
+let verifierCredential: VerifierCredential = { scheme: 'google', id: '', secrets: [] };
 
 /** Starts a process and resolves with the first match of `pattern` in its output. */
 function start(command: string, args: string[], pattern: RegExp): Promise<string> {
@@ -143,6 +148,20 @@ autocannon({ url, connections, duration: seconds, requests: paths.map((path) => 
   });
 }
 
+/** Median µs per call of the gateway's request verifier on `targets`, without sockets. */
+function verifierMicros(targets: readonly string[]): number {
+  const verify = createRequestVerifier({ credentials: verifierCredential });
+  const header = (name: string): string | undefined => (name === 'host' ? 'gw' : undefined);
+  const facts = targets.map((target) => ({ method: 'GET', target, header, peer: '127.0.0.1', hasBody: false }));
+  const rounds: number[] = [];
+  for (let round = 0; round < 15; round++) {
+    const started = process.hrtime.bigint();
+    for (let i = 0; i < 20_000; i++) if (!verify(facts[i % facts.length]!).ok) throw new Error('the bench URL does not verify');
+    rounds.push(Number(process.hrtime.bigint() - started) / 1000 / 20_000);
+  }
+  return median(rounds);
+}
+
 function median(values: readonly number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.floor(sorted.length / 2)]!;
@@ -156,6 +175,7 @@ try {
   const issued = await createCredential(store, { scheme: 'google', id: 'gme-bench' });
   await store.close();
   const credential = parseCredential(credentialInput('google', 'gme-bench', issued.text.secret));
+  verifierCredential = { scheme: 'google', id: 'gme-bench', secrets: [credential.secret] };
   const tiles = Array.from({ length: 64 }, (_, i) => `/tiles/12/${1000 + i}/${2000 + i}.png`);
   const valid = tiles.map((path) => signUrl(`http://gw${path}?client=gme-bench`, credential).slice('http://gw'.length));
   // Same length and alphabet as a real signature, so every one costs a full HMAC to refuse.
@@ -165,6 +185,7 @@ try {
 
   const cli = new URL('../dist/cli/main.js', import.meta.url).pathname;
   const serveArgs = ['serve', '--upstream', upstream, '--port', '0', '--db', db, '--log', 'none'];
+  const bare = await start(process.execPath, ['--import', 'tsx', new URL('./bare-proxy.ts', import.meta.url).pathname, upstream], /bare proxy (http:\S+)/);
   const gatewayOff = await start(process.execPath, [cli, ...serveArgs, '--insecure-no-verify'], /listening on (http:\S+),/);
   const gatewayOn = await start(process.execPath, [cli, ...serveArgs], /listening on (http:\S+),/);
   const gatewayUnthrottled = await start(process.execPath, [cli, ...serveArgs, '--refusal-delay-max', '0'], /listening on (http:\S+),/);
@@ -173,7 +194,7 @@ try {
 
   // Sanity: the paths really pass or fail where expected before anything is measured.
   const status = async (url: string): Promise<number> => (await fetch(url)).status;
-  const checks: [string, number][] = [[gatewayOn + valid[0], 200], [gatewayOn + forged[0], 403], [gatewayUnthrottled + forged[0], 403], [gatewayOff + tiles[0], 200]];
+  const checks: [string, number][] = [[bare + tiles[0], 200], [gatewayOn + valid[0], 200], [gatewayOn + forged[0], 403], [gatewayUnthrottled + forged[0], 403], [gatewayOff + tiles[0], 200]];
   if (nginx !== undefined) checks.push([nginx + nginxPaths[0], 200], [`${nginx}${tiles[0]}?md5=AAAAAAAAAAAAAAAAAAAAAA`, 403]);
   for (const [url, expected] of checks) if ((await status(url)) !== expected) throw new Error(`sanity check failed: ${url} is not ${expected}`);
 
@@ -186,6 +207,7 @@ try {
   };
   const scenarios: Record<string, () => Promise<Measured>> = {
     '(a) upstream alone': () => load(upstream, tiles),
+    '(f) bare node:http + undici proxy': () => load(bare, tiles),
     '(b) gateway, verification off': () => load(gatewayOff, tiles),
     '(c) gateway, valid signatures': () => load(gatewayOn, valid),
     '(d) valid, with bad-signature flood': () => underFlood('(d) valid, with bad-signature flood', gatewayOn),
@@ -211,7 +233,12 @@ try {
   const rps = (name: string): number => summary.get(name)?.rps ?? NaN;
   const ratio = (a: string, b: string): string => (rps(a) / rps(b)).toFixed(3);
   console.log('');
-  console.log(`(c)/(b)  verification cost:           ${ratio('(c) gateway, valid signatures', '(b) gateway, verification off')}  (target >= 0.9)`);
+  console.log(`(c)/(f)  gateway vs the bare proxy:  ${ratio('(c) gateway, valid signatures', '(f) bare node:http + undici proxy')}  (target >= 0.9)`);
+  console.log(`(b)/(f)  gateway, no verify, vs bare:  ${ratio('(b) gateway, verification off', '(f) bare node:http + undici proxy')}`);
+  console.log(`(c)/(b)  verification cost:           ${ratio('(c) gateway, valid signatures', '(b) gateway, verification off')}`);
+  const added = 1e6 / rps('(c) gateway, valid signatures') - 1e6 / rps('(b) gateway, verification off');
+  console.log(`1/(c) - 1/(b)  time verification adds: ${added.toFixed(2)} µs per request (noisy: the difference of two loaded figures)`);
+  console.log(`in-process verifier: ${verifierMicros(valid).toFixed(2)} µs per request (shape rules + HMAC-SHA1 + compare; target <= 1.5)`);
   console.log(`(d)/(c)  valid under a bad flood:      ${ratio('(d) valid, with bad-signature flood', '(c) gateway, valid signatures')}  (target >= 0.8)`);
   console.log(`(d-off)/(c) same, throttle off:     ${ratio('(d-off) same, refusal throttle off', '(c) gateway, valid signatures')}`);
   const perRound = (list: readonly Measured[] | undefined): string => (list ?? []).map((m) => m.rps.toFixed(0)).join(', ');

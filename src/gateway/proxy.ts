@@ -157,7 +157,12 @@ export function createProxy(options: ProxyOptions): Proxy {
         req.once('end', () => req.setTimeout(0));
         req.on('error', () => exchange.abort('CLIENT_CLOSED'));
       }
-      agent.dispatch({ origin, path, method: req.method as Dispatcher.HttpMethod, headers, body: withBody ? req : null }, exchange);
+      try {
+        agent.dispatch({ origin, path, method: req.method as Dispatcher.HttpMethod, headers, body: withBody ? req : null }, exchange);
+      } catch {
+        // undici refused the request itself (a header it will not send): nothing reached the upstream.
+        exchange.abort('UPSTREAM_UNREACHABLE');
+      }
       return exchange;
     },
     close: () => agent.destroy(),

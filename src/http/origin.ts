@@ -74,11 +74,14 @@ export function createOriginResolver(options: OriginOptions): OriginResolver {
     else trusted.add(plainAddress(entry));
   }
   const trusts = (peer: string | undefined): boolean => peer !== undefined && trusted.size > 0 && trusted.has(plainAddress(peer));
+  // Nearly every request names the same host: remember the last one that was valid, and its origin.
+  let lastHost = '';
+  let lastOrigin = '';
   return {
     trusts,
     check(header, peer) {
       const host = header('host');
-      if (host !== undefined && !isValidHost(host)) return 'BAD_HOST';
+      if (host !== undefined && host !== lastHost && !isValidHost(host)) return 'BAD_HOST';
       if (!trusts(peer)) return undefined;
       const forwardedHost = nearest(header('x-forwarded-host'));
       if (forwardedHost !== undefined && !isValidHost(forwardedHost)) return 'BAD_FORWARDED_HEADER';
@@ -92,7 +95,13 @@ export function createOriginResolver(options: OriginOptions): OriginResolver {
         const host = nearest(header('x-forwarded-host'));
         if (host !== undefined) return normalise(nearest(header('x-forwarded-proto')) ?? 'http', host);
       }
-      return known ?? normalise('http', header('host') ?? 'localhost');
+      if (known !== undefined) return known;
+      const host = header('host') ?? 'localhost';
+      if (host !== lastHost) {
+        lastOrigin = normalise('http', host);
+        lastHost = host;
+      }
+      return lastOrigin;
     },
   };
 }

@@ -71,6 +71,8 @@ export function createRequestScreen(options: VerifierOptions): RequestScreen {
   const methods = new Set(normaliseMethods(options.methods ?? DEFAULT_METHODS));
   const allow = [...methods].join(', ');
   const maxLength = options.maxUrlLength;
+  // The same public origin answers nearly every request: one result object serves them all.
+  let last: Screened = { ok: true, options: { origin: '', maxLength } };
   return (facts) => {
     const broken = checkTarget(facts.target);
     if (broken !== undefined) return { ok: false, refusal: ruleRefusal(broken) };
@@ -78,6 +80,8 @@ export function createRequestScreen(options: VerifierOptions): RequestScreen {
     const header = origins.check(facts.header, facts.peer);
     if (header !== undefined) return { ok: false, refusal: ruleRefusal(header) };
     if (facts.hasBody && BODYLESS.has(facts.method)) return { ok: false, refusal: ruleRefusal('BODY_NOT_ALLOWED') };
-    return { ok: true, options: { origin: origins.origin(facts.header, facts.peer, facts.origin), maxLength } };
+    const origin = origins.origin(facts.header, facts.peer, facts.origin);
+    if (origin !== last.options.origin) last = { ok: true, options: { origin, maxLength } };
+    return last;
   };
 }
