@@ -96,7 +96,8 @@ export function createGateway(options: GatewayOptions): Gateway {
     done(req.method ?? '', target, started, refusal.status, refusal.reason, refusal.reason === 'UNKNOWN_CREDENTIAL' ? undefined : refusal.credentialId);
     const body = renderRefusal(refusal, wantsJson(req.headers.accept));
     // An unread body leaves the connection in an unknown state: end it after the answer.
-    const headers = hasBody ? { ...body.headers, connection: 'close' } : body.headers;
+    const headers: Record<string, string | number> = { ...body.headers, 'content-length': Buffer.byteLength(body.body) };
+    if (hasBody) headers['connection'] = 'close';
     const answer = (): void => void res.writeHead(body.status, headers).end(body.body);
     if (throttle === undefined) answer();
     else throttle.refuse(req.socket, answer);
