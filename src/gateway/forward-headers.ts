@@ -11,7 +11,15 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import { CREDENTIAL_HEADER } from '../http/auth-params.js';
 
-const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-authenticate', 'proxy-authorization', 'proxy-connection', 'te', 'trailer', 'transfer-encoding', 'upgrade']);
+const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'te', 'trailer', 'transfer-encoding', 'upgrade']);
+
+/**
+ * `Proxy-Authorization`, `Proxy-Authenticate`, `Proxy-Connection` and the rest are for the hop
+ * to a proxy; a bare `Proxy:` header is the httpoxy attack on CGI-style upstreams.
+ */
+function isProxyHeader(name: string): boolean {
+  return name.startsWith('proxy');
+}
 /** Dropped from every request: set by the gateway, or answered by it. */
 const GATEWAY_OWNED = new Set(['host', 'expect', CREDENTIAL_HEADER, 'x-forwarded-host', 'x-forwarded-proto']);
 /** Dropped unless the peer is a trusted proxy. */
@@ -49,7 +57,7 @@ export function upstreamRequestHeaders(headers: IncomingHttpHeaders, own: Gatewa
   const out: string[] = [];
   for (const name in headers) {
     const value = headers[name];
-    if (value === undefined || HOP_BY_HOP.has(name) || GATEWAY_OWNED.has(name) || named?.has(name)) continue;
+    if (value === undefined || HOP_BY_HOP.has(name) || GATEWAY_OWNED.has(name) || isProxyHeader(name) || named?.has(name)) continue;
     if (CLIENT_CLAIMS.has(name) && (!own.trusted || name === 'x-forwarded-for')) continue;
     if (Array.isArray(value)) for (const item of value) out.push(name, item);
     else out.push(name, value);
@@ -75,7 +83,7 @@ export function clientResponseHeaders(headers: Readonly<Record<string, string | 
   const out: string[] = [];
   for (const name in headers) {
     const value = headers[name];
-    if (value === undefined || HOP_BY_HOP.has(name) || named?.has(name)) continue;
+    if (value === undefined || HOP_BY_HOP.has(name) || isProxyHeader(name) || named?.has(name)) continue;
     if (Array.isArray(value)) for (const item of value) out.push(name, item);
     else out.push(name, value);
   }

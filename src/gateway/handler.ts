@@ -9,11 +9,13 @@
  * handlers off the hot path. `Expect: 100-continue` is answered only once the request verified,
  * so a refused upload is never invited.
  */
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import { STATUS_CODES, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
 import { AUTH_PARAMS, stripParams } from '../http/auth-params.js';
-import { renderRefusal, wantsJson, type Refusal } from '../http/refusal.js';
+import { renderRefusal, ruleRefusal, wantsJson, type Refusal } from '../http/refusal.js';
 import { createOriginResolver } from '../http/origin.js';
 import { createRequestScreen, type VerifierOptions } from '../http/request-check.js';
+import { DEFAULT_METHODS, normaliseMethods, type RuleReason } from '../http/request-rules.js';
 import { upstreamRequestHeaders } from './forward-headers.js';
 import { answerWithFetch, type FetchHandler } from './node-server.js';
 import { createProxy, type Forwarding, type ProxyFailure, type ProxyOptions } from './proxy.js';
@@ -45,6 +47,8 @@ export interface Gateway {
   handle(req: IncomingMessage, res: ServerResponse): void;
   /** The `checkContinue` listener: `100 Continue` only for a request that verified. */
   handleExpectContinue(req: IncomingMessage, res: ServerResponse): void;
+  /** The `clientError` listener: bytes Node's parser refused get the refusal that names why. */
+  handleClientError(error: Error, socket: Duplex): void;
   /** Requests waiting for or streaming the upstream's answer. */
   readonly inFlight: number;
   /** Ends every request still in flight, counting those not yet answered as `SHUTDOWN`. */
@@ -52,6 +56,8 @@ export interface Gateway {
   /** Closes the upstream connection pool. */
   close(): Promise<void>;
 }
+
+const STATUS_TEXT: Readonly<Record<number, string | undefined>> = STATUS_CODES;
 
 const healthz: FetchHandler = async () => new Response('ok\n', { headers: { 'content-type': 'text/plain', 'cache-control': 'no-store' } });
 
@@ -63,6 +69,17 @@ const FAILURE_ANSWER: Readonly<Record<ProxyFailure, readonly [number, string] | 
   SHUTDOWN: [503, 'The gateway is shutting down; retry.'],
   CLIENT_CLOSED: undefined,
 };
+
+/**
+ * The rule a request broke when Node's parser refused it: a method token it does not know
+ * (`get`, `FOO`), or a target with a fragment or bytes it will not take (≥ 0x80).
+ */
+function parserRefusal(code: string | undefined, raw: Buffer | undefined): RuleReason {
+  if (code === 'HPE_INVALID_METHOD') return 'METHOD_NOT_ALLOWED';
+  if (code !== 'HPE_INVALID_URL' || raw === undefined) return 'MALFORMED_REQUEST';
+  const line = raw.subarray(0, Math.max(0, raw.indexOf(10))).toString('latin1');
+  return line.split(' ', 2)[1]?.includes('#') === true ? 'FRAGMENT_NOT_ALLOWED' : 'MALFORMED_TARGET';
+}
 
 function findRoute(routes: Readonly<Record<string, FetchHandler>>, path: string): FetchHandler | undefined {
   for (const prefix in routes) if (path === prefix || path.startsWith(`${prefix}/`)) return routes[prefix];
@@ -148,9 +165,31 @@ export function createGateway(options: GatewayOptions): Gateway {
     }
   };
 
+  const allow = normaliseMethods(options.methods ?? DEFAULT_METHODS).join(', ');
+  const handleClientError = (error: Error & { code?: string; rawPacket?: Buffer }, socket: Duplex): void => {
+    // Timeouts keep Node's meaning; a reset or a socket with a response under way cannot be answered.
+    const timedOut = error.code === 'ERR_HTTP_REQUEST_TIMEOUT';
+    if (error.code === 'ECONNRESET' || !socket.writable || (socket as Duplex & { bytesWritten?: number }).bytesWritten !== 0) {
+      socket.destroy();
+      return;
+    }
+    if (timedOut || error.code === 'HPE_HEADER_OVERFLOW') {
+      socket.end(timedOut ? 'HTTP/1.1 408 Request Timeout\r\nConnection: close\r\n\r\n' : 'HTTP/1.1 431 Request Header Fields Too Large\r\nConnection: close\r\n\r\n');
+      return;
+    }
+    const reason = parserRefusal(error.code, error.rawPacket);
+    const refusal = ruleRefusal(reason, reason === 'METHOD_NOT_ALLOWED' ? allow : undefined);
+    done('', '', performance.now(), refusal.status, refusal.reason);
+    const accept = error.rawPacket === undefined ? undefined : /\r\naccept:[ \t]*([^\r\n]*)/i.exec(error.rawPacket.toString('latin1'))?.[1];
+    const body = renderRefusal(refusal, wantsJson(accept));
+    const head = Object.entries({ ...body.headers, 'content-length': String(Buffer.byteLength(body.body)), connection: 'close' }).map(([name, value]) => `${name}: ${value}\r\n`);
+    socket.end(`HTTP/1.1 ${body.status} ${STATUS_TEXT[body.status] ?? 'Bad Request'}\r\n${head.join('')}\r\n${body.body}`);
+  };
+
   return {
     handle: guarded(false),
     handleExpectContinue: guarded(true),
+    handleClientError,
     get inFlight() {
       return inFlight.size;
     },

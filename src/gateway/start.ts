@@ -97,6 +97,7 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
   // Slow senders of headers may hold a connection this long, no longer.
   const server = createServer({ keepAliveTimeout: 5000, headersTimeout: 20_000 }, gateway.handle);
   server.on('checkContinue', gateway.handleExpectContinue);
+  server.on('clientError', gateway.handleClientError);
   const servers: RunningServer[] = [];
   try {
     servers.push(await listenOn(server, options.listen));

@@ -64,6 +64,7 @@ export function declaresBody(headers: Readonly<Record<string, string | string[] 
 export interface NodeRequestLike {
   readonly method?: string | undefined;
   readonly url?: string | undefined;
+  readonly httpVersion?: string | undefined;
   readonly headers: Readonly<Record<string, string | string[] | undefined>>;
   readonly rawHeaders?: readonly string[] | undefined;
   readonly socket: { readonly remoteAddress?: string | undefined };
@@ -93,5 +94,6 @@ export function nodeRequestFacts(req: NodeRequestLike | IncomingMessage, target 
     header: hosts > 1 ? (name) => (name === 'host' ? '' : header(name)) : header,
     peer: req.socket.remoteAddress,
     hasBody: declaresBody(headers),
+    version: req.httpVersion,
   };
 }

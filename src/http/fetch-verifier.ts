@@ -59,13 +59,15 @@ export function createFetchVerifierOver(options: VerifierOptions, verifyUrl: Url
     const url = request.url;
     const pathStart = url.indexOf('/', url.indexOf('//') + 2);
     const target = pathStart < 0 ? '/' : url.slice(pathStart);
+    const origin = pathStart < 0 ? url : url.slice(0, pathStart);
     const screened = screen({
       method: request.method,
       target,
-      header: (name) => request.headers.get(name) ?? undefined,
+      // A Request made in code has no Host header: its URL names the host.
+      header: (name) => request.headers.get(name) ?? (name === 'host' ? origin.slice(origin.indexOf('//') + 2) : undefined),
       peer: undefined,
       hasBody: request.body !== null,
-      origin: pathStart < 0 ? url : url.slice(0, pathStart),
+      origin,
     });
     if (!screened.ok) return refused(screened.refusal, request);
     const result = await verifyUrl(verifiable(target, screened.options.origin!), source, screened.options);

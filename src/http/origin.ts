@@ -6,8 +6,9 @@
  * operator's `--public-url` (which always wins), or from `X-Forwarded-Proto`/`X-Forwarded-Host`
  * — but only when the TCP peer is a proxy the operator trusts (`--trust-proxy`), since any
  * client can send those headers. Otherwise it is the `Host` header over plain HTTP, which is
- * what a client talking to the gateway directly signed. Every header used must be one valid
- * `host[:port]` (or `http`/`https`), so no part of a path can hide in a host.
+ * what a client talking to the gateway directly signed. `Host` is required (HTTP/1.1 demands
+ * it) and every header used must be one valid `host[:port]` (or `http`/`https`), so no part of
+ * a path can hide in a host.
  */
 import { isValidHost, isValidProto, type RuleReason } from './request-rules.js';
 
@@ -75,13 +76,13 @@ export function createOriginResolver(options: OriginOptions): OriginResolver {
   }
   const trusts = (peer: string | undefined): boolean => peer !== undefined && trusted.size > 0 && trusted.has(plainAddress(peer));
   // Nearly every request names the same host: remember the last one that was valid, and its origin.
-  let lastHost = '';
+  let lastHost: string | undefined;
   let lastOrigin = '';
   return {
     trusts,
     check(header, peer) {
       const host = header('host');
-      if (host !== undefined && host !== lastHost && !isValidHost(host)) return 'BAD_HOST';
+      if (host === undefined || (host !== lastHost && !isValidHost(host))) return 'BAD_HOST';
       if (!trusts(peer)) return undefined;
       const forwardedHost = nearest(header('x-forwarded-host'));
       if (forwardedHost !== undefined && !isValidHost(forwardedHost)) return 'BAD_FORWARDED_HEADER';
@@ -96,7 +97,7 @@ export function createOriginResolver(options: OriginOptions): OriginResolver {
         if (host !== undefined) return normalise(nearest(header('x-forwarded-proto')) ?? 'http', host);
       }
       if (known !== undefined) return known;
-      const host = header('host') ?? 'localhost';
+      const host = header('host') ?? '';
       if (host !== lastHost) {
         lastOrigin = normalise('http', host);
         lastHost = host;

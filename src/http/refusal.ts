@@ -15,7 +15,7 @@ export type RefusalReason = RuleReason | VerifyReason;
 
 /** A refused request. */
 export interface Refusal {
-  readonly status: 400 | 403 | 405 | 414;
+  readonly status: 400 | 403 | 405 | 414 | 505;
   readonly reason: RefusalReason;
   readonly message: string;
   /** The string the signature was checked against, once known. */
@@ -33,7 +33,7 @@ export interface RefusalBody {
   readonly body: string;
 }
 
-const TITLES: Readonly<Record<number, string>> = { 400: 'Bad Request', 403: 'Forbidden', 405: 'Method Not Allowed', 414: 'URI Too Long' };
+const TITLES: Readonly<Record<number, string>> = { 400: 'Bad Request', 403: 'Forbidden', 405: 'Method Not Allowed', 414: 'URI Too Long', 505: 'HTTP Version Not Supported' };
 const VERIFY_STATUS: Partial<Record<VerifyReason, 400 | 414>> = { URL_TOO_LONG: 414, MALFORMED_URL: 400 };
 
 /**

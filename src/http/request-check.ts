@@ -33,6 +33,8 @@ export interface RequestFacts {
   readonly peer: string | undefined;
   /** True when the request carries a body (a length above 0 or a transfer coding). */
   readonly hasBody: boolean;
+  /** The HTTP version from the request line (`1.1`), when the runtime shows it. */
+  readonly version?: string | undefined;
   /** The origin a `fetch` runtime parsed from the request (`https://host`), when it has one. */
   readonly origin?: string | undefined;
 }
@@ -74,6 +76,7 @@ export function createRequestScreen(options: VerifierOptions): RequestScreen {
   // The same public origin answers nearly every request: one result object serves them all.
   let last: Screened = { ok: true, options: { origin: '', maxLength } };
   return (facts) => {
+    if (facts.version !== undefined && facts.version !== '1.1' && facts.version !== '1.0') return { ok: false, refusal: ruleRefusal('HTTP_VERSION_NOT_SUPPORTED') };
     const broken = checkTarget(facts.target);
     if (broken !== undefined) return { ok: false, refusal: ruleRefusal(broken) };
     if (!methods.has(facts.method)) return { ok: false, refusal: ruleRefusal('METHOD_NOT_ALLOWED', allow) };

@@ -11,6 +11,8 @@
 
 /** Why a request was refused before verification. Stable: safe to branch on, log and count. */
 export type RuleReason =
+  | 'HTTP_VERSION_NOT_SUPPORTED'
+  | 'MALFORMED_REQUEST'
   | 'TARGET_NOT_ORIGIN_FORM'
   | 'FRAGMENT_NOT_ALLOWED'
   | 'MALFORMED_TARGET'
@@ -21,6 +23,8 @@ export type RuleReason =
 
 /** A one-line explanation per rule, with what to do. */
 export const RULE_MESSAGES: Readonly<Record<RuleReason, string>> = {
+  HTTP_VERSION_NOT_SUPPORTED: 'Only HTTP/1.0 and HTTP/1.1 requests are accepted.',
+  MALFORMED_REQUEST: 'The request is not valid HTTP/1.1; check the request line and headers your client sends.',
   TARGET_NOT_ORIGIN_FORM: 'Only /path?query request targets are accepted; send the request to this server directly, not as a proxy request.',
   FRAGMENT_NOT_ALLOWED: 'The request target contains #; a fragment is never sent to a server, so remove it (and sign the URL without it).',
   MALFORMED_TARGET: 'The request target contains characters that must be percent-encoded (spaces, non-ASCII, controls); encode them as UTF-8 %XX before signing.',
@@ -31,7 +35,9 @@ export const RULE_MESSAGES: Readonly<Record<RuleReason, string>> = {
 };
 
 /** The HTTP status of each rule. */
-export const RULE_STATUS: Readonly<Record<RuleReason, 400 | 405>> = {
+export const RULE_STATUS: Readonly<Record<RuleReason, 400 | 405 | 505>> = {
+  HTTP_VERSION_NOT_SUPPORTED: 505,
+  MALFORMED_REQUEST: 400,
   TARGET_NOT_ORIGIN_FORM: 400,
   FRAGMENT_NOT_ALLOWED: 400,
   MALFORMED_TARGET: 400,
