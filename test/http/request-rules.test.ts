@@ -44,7 +44,7 @@ test('origins: --public-url wins; forwarded headers only from trusted peers, the
   assert.equal(createOriginResolver({ publicUrl: 'https://tiles.example.com/base' }).origin(spoof, '127.0.0.1'), 'https://tiles.example.com');
   assert.equal(createOriginResolver({ trustProxy: ['loopback'] }).origin(spoof, '::ffff:127.0.0.1'), 'https://tiles.example.com');
   assert.equal(createOriginResolver({ trustProxy: ['10.0.0.5'] }).origin(spoof, '127.0.0.1'), 'http://gw.example');
-  assert.equal(createOriginResolver({}).origin(headers({}), undefined), 'http://localhost');
+  assert.equal(createOriginResolver({}).check(headers({}), undefined), 'BAD_HOST', 'Host is required');
   assert.equal(createOriginResolver({}).origin(headers({ host: 'gw' }), undefined, 'https://edge.example'), 'https://edge.example');
   const trusted = createOriginResolver({ trustProxy: ['loopback'] });
   assert.equal(trusted.check(headers({ host: 'gw', 'x-forwarded-host': 'a/b' }), '127.0.0.1'), 'BAD_FORWARDED_HEADER');

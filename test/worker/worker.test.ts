@@ -98,6 +98,39 @@ describe('example worker in workerd', { timeout: 120_000 }, () => {
     });
   }
 
+  test("a signed path beginning with '//evil.example/' is forwarded to UPSTREAM's host, never to evil.example", async () => {
+    const target = sm(streetmaps.secret, '//evil.example/tiles/1/2/3.png');
+    const before = reached.length;
+    const response = await mf!.dispatchFetch(target);
+    const body = await response.text();
+    const forwarded = reached.slice(before).map((line) => new URL(line.slice(0, line.lastIndexOf(' as '))));
+    assert.deepEqual(forwarded.map((url) => url.host), ['upstream.test'], `forwarded to ${forwarded.map(String).join(', ')}`);
+    assert.equal(forwarded[0]!.pathname, '//evil.example/tiles/1/2/3.png', 'the path is kept as it was signed');
+    assert.equal(response.status, 200, body);
+  });
+
+  test('refusals are never cached or sniffed', async () => {
+    const refused = [GOOGLE_SIGNED.replace('New+York', 'Boston'), `http://edge.test/tiles/1/2/3.png?key=${streetmaps.id}`, 'http://edge.test/tiles/1/2/3.png'];
+    for (const url of refused) {
+      const response = await mf!.dispatchFetch(url);
+      await response.text();
+      assert.equal(response.status, 403, url);
+      assert.equal(response.headers.get('cache-control'), 'no-store', url);
+      assert.equal(response.headers.get('x-content-type-options'), 'nosniff', url);
+    }
+  });
+
+  test('a validly signed POST is refused with 405 and never forwarded', async () => {
+    const before = reached.length;
+    const response = await mf!.dispatchFetch(sm(streetmaps.secret, '/tiles/1/2/3.png'), { method: 'POST', body: 'payload' });
+    const body = await response.text();
+    assert.deepEqual(reached.slice(before), [], 'nothing forwarded');
+    assert.equal(response.status, 405, body);
+    assert.match(body, /^405 Method Not Allowed: METHOD_NOT_ALLOWED\n/);
+    assert.equal(response.headers.get('allow'), 'GET, HEAD');
+    assert.equal(response.headers.get('cache-control'), 'no-store');
+  });
+
   test('a broken binding is a clear 500 that names the entry and never the secret', async () => {
     const broken = new Miniflare({
       modules: true,
