@@ -7,6 +7,7 @@
  */
 import type { CliIo, Command } from './command.js';
 import { isMapsignError } from '../index.js';
+import { escapeTerminal } from './terminal-text.js';
 import { reportUsageError, USAGE_EXIT, UsageError } from './usage.js';
 
 /**
@@ -20,12 +21,12 @@ export async function runCommand(command: Command, argv: readonly string[], io: 
   } catch (error) {
     if (error instanceof UsageError) return reportUsageError(io, command.name, error.message);
     if (isMapsignError(error)) {
-      io.stderr.write(`mapsign ${command.name}: ${error.code}: ${error.message}\n`);
+      io.stderr.write(`mapsign ${command.name}: ${error.code}: ${escapeTerminal(error.message)}\n`);
       return USAGE_EXIT;
     }
     if (io.env.MAPSIGN_DEBUG === '1' && error instanceof Error) io.stderr.write(`${error.stack}\n`);
     const message = error instanceof Error ? error.message : String(error);
-    io.stderr.write(`mapsign ${command.name}: ${message}\n`);
+    io.stderr.write(`mapsign ${command.name}: ${escapeTerminal(message)}\n`);
     return 1;
   }
 }

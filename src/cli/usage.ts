@@ -5,6 +5,7 @@
  * {@link UsageError} anywhere inside `run`, or call {@link reportUsageError} directly.
  */
 import type { CliIo } from './command.js';
+import { escapeTerminal } from './terminal-text.js';
 
 /** Exit status of a usage error (the contract in `command.ts`). */
 export const USAGE_EXIT = 2;
@@ -25,6 +26,7 @@ export class UsageError extends Error {
  */
 export function reportUsageError(io: Pick<CliIo, 'stderr'>, command: string | undefined, message: string): number {
   const prefix = command === undefined ? 'mapsign' : `mapsign ${command}`;
-  io.stderr.write(`${prefix}: ${message}\nRun '${prefix} --help' for usage.\n`);
+  // Messages quote what was typed, which may hold terminal controls: escaped here, once for all.
+  io.stderr.write(`${prefix}: ${escapeTerminal(message)}\nRun '${prefix} --help' for usage.\n`);
   return USAGE_EXIT;
 }

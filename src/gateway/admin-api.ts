@@ -14,7 +14,8 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { MapsignStore, UsageGrouping } from '../store/contract.js';
 import { createCredential, DEFAULT_OVERLAP_MS, rotateCredential } from '../store/credential-ops.js';
-import { parseDuration } from '../store/duration.js';
+import { MAX_OVERLAP_MS, parseDuration } from '../store/duration.js';
+import { parseUsageDay } from '../store/usage-query.js';
 import { isStoreError, StoreError, type StoreErrorCode } from '../store/errors.js';
 import { buildUsageReport } from '../store/usage-report.js';
 import type { FetchHandler } from './node-server.js';
@@ -80,7 +81,7 @@ export function createAdminApi(options: AdminApiOptions): FetchHandler {
       const by = (url.searchParams.get('by') ?? 'client') as UsageGrouping;
       if (!['client', 'channel', 'day'].includes(by)) throw new StoreError('INVALID_INPUT', 'by must be client, channel or day.');
       const since = url.searchParams.get('since') ?? undefined;
-      if (since !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(since)) throw new StoreError('INVALID_INPUT', 'since must be a day, YYYY-MM-DD.');
+      if (since !== undefined) parseUsageDay(since, 'since');
       return json(200, buildUsageReport(await store.queryUsage({ by, ...(since === undefined ? {} : { since }) }), by));
     }
     if (parts[0] !== 'credentials' || parts.length > 3) return json(404, { error: { code: 'NOT_FOUND', message: 'No such admin endpoint; see the README section "Admin API".' } });
@@ -102,7 +103,7 @@ export function createAdminApi(options: AdminApiOptions): FetchHandler {
     }
     if (id !== undefined && parts[2] === 'rotate' && method === 'POST') {
       const overlap = optionalString(await readJson(request), 'overlap');
-      const overlapMs = overlap === undefined ? DEFAULT_OVERLAP_MS : parseDuration(overlap, 'overlap');
+      const overlapMs = overlap === undefined ? DEFAULT_OVERLAP_MS : parseDuration(overlap, 'overlap', { max: MAX_OVERLAP_MS });
       const issued = await rotateCredential(store, id, { overlapMs });
       return json(200, { ...issued.credential, issued: issued.text });
     }

@@ -21,13 +21,14 @@ export interface RequestLogEntry {
 export type RequestLogger = (entry: RequestLogEntry) => void;
 
 /**
- * Writes entries as JSON lines with a timestamp.
+ * Writes entries as JSON lines with a timestamp; `stringify` may escape more than JSON does
+ * (the CLI escapes C1 and bidi controls, since a channel is chosen by the client).
  *
  * @example createJsonLogger(process.stdout)({ method: 'GET', path: '/tiles/1/2/3.png', status: 200, outcome: 'ok', ms: 1.3 })
  */
-export function createJsonLogger(stream: NodeJS.WritableStream): RequestLogger {
+export function createJsonLogger(stream: NodeJS.WritableStream, stringify: (value: unknown) => string = JSON.stringify): RequestLogger {
   return (entry) => {
-    stream.write(`${JSON.stringify({ time: new Date().toISOString(), ...entry, ms: Math.round(entry.ms * 100) / 100 })}\n`);
+    stream.write(`${stringify({ time: new Date().toISOString(), ...entry, ms: Math.round(entry.ms * 100) / 100 })}\n`);
   };
 }
 

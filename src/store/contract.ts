@@ -105,8 +105,14 @@ export interface MapsignStore {
   loadVerifierRecords(now: number): Promise<VerifierRecord[]>;
   /** A value that changes whenever any credential or secret changes, from any process. */
   changeMarker(): Promise<string>;
-  /** Adds a batch of usage counts in one transaction. */
-  recordUsage(deltas: readonly UsageDelta[]): Promise<void>;
+  /**
+   * Adds a batch of usage counts in one transaction. With a `batchId` (unique per batch, e.g. a
+   * random UUID) the id is recorded in the same transaction and a batch already applied is
+   * skipped, so a write that timed out after it committed can be retried without counting
+   * twice. Channels beyond the store's bound per credential and day are counted under
+   * `(other)` (see `usage-channels.ts`).
+   */
+  recordUsage(deltas: readonly UsageDelta[], batchId?: string): Promise<void>;
   /** Usage totals, grouped. */
   queryUsage(query: UsageQuery): Promise<UsageRow[]>;
   close(): Promise<void>;

@@ -6,6 +6,7 @@
 import { generateCredential, isMapsignError, parseCredential, SCHEME_NAMES, type CredentialInput, type SchemeName } from '../index.js';
 import type { CredentialText } from '../core/schemes/scheme.js';
 import type { CredentialInfo, MapsignStore } from './contract.js';
+import { MAX_OVERLAP_MS } from './duration.js';
 import { StoreError } from './errors.js';
 
 /** The default rotation overlap, as Google keeps a previous key valid for 24 hours. */
@@ -75,11 +76,15 @@ export async function createCredential(store: MapsignStore, options: CreateOptio
  * @example await rotateCredential(store, 'gme-acme', { overlapMs: 3_600_000 })
  */
 export async function rotateCredential(store: MapsignStore, id: string, options: { overlapMs?: number; now?: number } = {}): Promise<IssuedSecret> {
+  const overlapMs = options.overlapMs ?? DEFAULT_OVERLAP_MS;
+  if (!Number.isInteger(overlapMs) || overlapMs < 0 || overlapMs > MAX_OVERLAP_MS) {
+    throw new StoreError('INVALID_INPUT', `The rotation overlap must be a whole number of milliseconds from 0 to ${MAX_OVERLAP_MS} (366 days), not ${String(overlapMs).slice(0, 20)}.`);
+  }
   const existing = await store.getCredential(id);
   if (existing === undefined) throw new StoreError('CREDENTIAL_NOT_FOUND', `No credential with id ${id}; list them with \`mapsign credentials list\`.`);
   const generated = generateCredential(existing.scheme).reveal();
   const now = options.now ?? Date.now();
-  await store.rotateSecret(id, generated.secret, now, now + (options.overlapMs ?? DEFAULT_OVERLAP_MS));
+  await store.rotateSecret(id, generated.secret, now, now + overlapMs);
   const text: CredentialText = existing.scheme === 'maptiler' ? { id, secret: generated.secret, token: `${id}_${generated.secret}` } : { id, secret: generated.secret };
   return { credential: (await store.getCredential(id))!, text };
 }

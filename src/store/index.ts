@@ -9,11 +9,12 @@
  */
 export type { CredentialInfo, MapsignStore, NewCredential, SecretInfo, UsageDelta, UsageGrouping, UsageQuery, UsageRow, VerifierRecord } from './contract.js';
 export { createCredential, credentialInput, DEFAULT_OVERLAP_MS, rotateCredential, type CreateOptions, type IssuedSecret } from './credential-ops.js';
-export { parseDuration } from './duration.js';
+export { MAX_OVERLAP_MS, MAX_TIMER_MS, parseDuration, type DurationBounds } from './duration.js';
 export { isStoreError, StoreError, type StoreErrorCode } from './errors.js';
 export { followChanges, storeRoutes } from './gateway-hooks.js';
 export { describeStore, isPostgresUrl, openStore, type OpenStoreOptions } from './open.js';
 export { openPostgresStore, type PostgresStoreOptions } from './postgres.js';
 export { resilientStore, type ResilientOptions, type ResilientStore, type StoreHealth } from './resilient.js';
-export { openSqliteStore } from './sqlite.js';
+export { openSqliteStore, type SqliteStoreOptions } from './sqlite.js';
+export { DEFAULT_MAX_CHANNELS, OTHER_CHANNEL } from './usage-channels.js';
 export { buildUsageReport, isFailureOutcome, type UsageReportLine } from './usage-report.js';

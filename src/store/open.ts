@@ -8,12 +8,14 @@ import type { MapsignStore } from './contract.js';
 import { openPostgresStore } from './postgres.js';
 import { describeUrl } from './postgres-support.js';
 import { resilientStore, type ResilientOptions } from './resilient.js';
-import { openSqliteStore } from './sqlite.js';
+import { openSqliteStore, type SqliteStoreOptions } from './sqlite.js';
 
 /** Options for {@link openStore}. */
 export interface OpenStoreOptions {
   /** Wrap a networked store in `resilientStore` with these options (gateways). */
   readonly resilient?: ResilientOptions;
+  /** Options for a SQLite file (ignored for PostgreSQL): `create: false` for read-only commands, a short `busyTimeoutMs` for gateways. */
+  readonly sqlite?: SqliteStoreOptions;
 }
 
 /** True when `spec` names a PostgreSQL database rather than a file. */
@@ -35,9 +37,10 @@ export function describeStore(spec: string): string {
  *
  * @example const store = await openStore(process.env.MAPSIGN_DB ?? './mapsign.db')
  * @example const store = await openStore('postgres://mapsign@db.internal/mapsign', { resilient: { log: warn } })
+ * @example const store = await openStore('./mapsign.db', { sqlite: { create: false } }) // a missing file is an error
  */
 export async function openStore(spec: string, options: OpenStoreOptions = {}): Promise<MapsignStore> {
-  if (!isPostgresUrl(spec)) return openSqliteStore(spec);
+  if (!isPostgresUrl(spec)) return openSqliteStore(spec, options.sqlite);
   const store = await openPostgresStore(spec);
   return options.resilient === undefined ? store : resilientStore(store, options.resilient);
 }

@@ -58,6 +58,12 @@ const MIGRATIONS: readonly string[] = [
   CREATE TRIGGER credentials_changed AFTER INSERT OR UPDATE OR DELETE ON mapsign.credentials FOR EACH STATEMENT EXECUTE FUNCTION mapsign.bump_changes();
   CREATE TRIGGER secrets_changed AFTER INSERT OR UPDATE OR DELETE ON mapsign.secrets FOR EACH STATEMENT EXECUTE FUNCTION mapsign.bump_changes();
   `,
+  // Usage batches already applied, so a batch retried after a write that timed out but
+  // committed is skipped.
+  `
+  CREATE TABLE mapsign.usage_batches (id TEXT COLLATE "C" PRIMARY KEY, applied_at BIGINT NOT NULL);
+  CREATE INDEX usage_batches_applied_at ON mapsign.usage_batches (applied_at);
+  `,
 ];
 
 /** The schema version this build writes. */

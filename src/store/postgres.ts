@@ -4,7 +4,8 @@
  *
  * What differs from a local file: migrations run under an advisory lock (several gateways may
  * start at once); usage is added with one upsert per batch (`count = usage.count +
- * EXCLUDED.count`, so concurrent flushes from many gateways never lose an update); the change
+ * EXCLUDED.count`, so concurrent flushes from many gateways never lose an update), in a
+ * transaction that records the batch id so a retried batch is never counted twice; the change
  * marker is one indexed row, while LISTEN/NOTIFY pushes each change at once
  * ({@link ChangeListener}); and a database that cannot be reached fails fast with
  * `STORE_FAILED` — wrap the store in `resilientStore` to keep a gateway serving.
@@ -12,7 +13,8 @@
 import pg from 'pg';
 import type { SchemeName } from '../core/credential.js';
 import type { CredentialInfo, MapsignStore, NewCredential, UsageDelta, UsageQuery, UsageRow, VerifierRecord } from './contract.js';
-import { toUsageRow, usageColumns } from './usage-query.js';
+import { BATCH_PRUNE_EVERY_MS, BATCH_RETENTION_MS, toUsageRow, usageColumns } from './usage-query.js';
+import { ChannelBound, DEFAULT_MAX_CHANNELS, foldUsage, usageKey } from './usage-channels.js';
 import { StoreError } from './errors.js';
 import { ChangeListener, type ChangeNotifier } from './postgres-changes.js';
 import { migratePostgres } from './postgres-schema.js';
@@ -26,6 +28,8 @@ export interface PostgresStoreOptions {
   readonly connectTimeoutMs?: number;
   /** Longest a query may run; default 10000 ms. */
   readonly queryTimeoutMs?: number;
+  /** Distinct channels kept per credential per day before folding into `(other)`; default 100. */
+  readonly maxChannels?: number;
 }
 
 interface CredentialRow { id: string; scheme: SchemeName; label: string | null; created_at: number; revoked_at: number | null }
@@ -44,6 +48,7 @@ const types = {
  */
 export async function openPostgresStore(url: string, options: PostgresStoreOptions = {}): Promise<MapsignStore & ChangeNotifier> {
   const where = describeUrl(url);
+  const maxChannels = new ChannelBound(options.maxChannels ?? DEFAULT_MAX_CHANNELS).max;
   const config: pg.ClientConfig = {
     connectionString: url,
     connectionTimeoutMillis: options.connectTimeoutMs ?? 3000,
@@ -67,18 +72,21 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
     await pool.end().catch(() => {});
     throw storeFailure(error, where);
   }
-  return new PostgresStore(pool, new ChangeListener(config), where);
+  return new PostgresStore(pool, new ChangeListener(config), where, maxChannels);
 }
 
 class PostgresStore implements MapsignStore, ChangeNotifier {
   readonly #pool: pg.Pool;
   readonly #where: string;
   readonly #changes: ChangeListener;
+  readonly #maxChannels: number;
+  #prunedAt = 0;
 
-  constructor(pool: pg.Pool, changes: ChangeListener, where: string) {
+  constructor(pool: pg.Pool, changes: ChangeListener, where: string, maxChannels: number) {
     this.#pool = pool;
     this.#changes = changes;
     this.#where = where;
+    this.#maxChannels = maxChannels;
   }
 
   async insertCredential(credential: NewCredential): Promise<void> {
@@ -147,27 +155,62 @@ class PostgresStore implements MapsignStore, ChangeNotifier {
     return this.#changes.onChange(listener);
   }
 
-  async recordUsage(deltas: readonly UsageDelta[]): Promise<void> {
+  async recordUsage(deltas: readonly UsageDelta[], batchId?: string): Promise<void> {
     if (deltas.length === 0) return;
-    // One row per key (an upsert may not touch a row twice), in a fixed order so two gateways
-    // flushing overlapping batches lock rows in the same order and cannot deadlock.
-    const merged = new Map<string, UsageDelta>();
-    for (const d of deltas) {
-      const key = `${d.day}\u0000${d.credentialId}\u0000${d.channel}\u0000${d.outcome}`;
-      const found = merged.get(key);
-      merged.set(key, found === undefined ? d : { ...d, count: found.count + d.count });
-    }
-    const rows = [...merged.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, d]) => d);
-    await this.#run((client) =>
-      client.query(
+    await this.#transaction(async (client) => {
+      if (batchId !== undefined) {
+        // Claimed first: a retry of a batch that committed finds its id and changes nothing; a
+        // retry racing the first attempt waits on the id's index entry, then finds it.
+        const claimed = await client.query('INSERT INTO mapsign.usage_batches (id, applied_at) VALUES ($1, $2) ON CONFLICT (id) DO NOTHING', [batchId, Date.now()]);
+        if (claimed.rowCount === 0) return;
+      }
+      const rows = await this.#foldChannels(client, deltas);
+      // A fixed order, so two gateways flushing overlapping batches lock rows in the same order
+      // and cannot deadlock.
+      rows.sort((a, b) => compare(usageKey(a), usageKey(b)));
+      await client.query(
         `INSERT INTO mapsign.usage (day, credential_id, channel, outcome, count)
          SELECT day, credential_id, channel, outcome, count
          FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::bigint[]) WITH ORDINALITY AS d(day, credential_id, channel, outcome, count, n)
          ORDER BY n
          ON CONFLICT (day, credential_id, channel, outcome) DO UPDATE SET count = usage.count + EXCLUDED.count`,
         [rows.map((d) => d.day), rows.map((d) => d.credentialId), rows.map((d) => d.channel), rows.map((d) => d.outcome), rows.map((d) => d.count)],
-      ),
-    );
+      );
+      if (batchId !== undefined && Date.now() - this.#prunedAt >= BATCH_PRUNE_EVERY_MS) {
+        this.#prunedAt = Date.now();
+        await client.query('DELETE FROM mapsign.usage_batches WHERE applied_at < $1', [Date.now() - BATCH_RETENTION_MS]);
+      }
+    });
+  }
+
+  /**
+   * `deltas` merged by key (an upsert may not touch a row twice) with channels beyond the bound
+   * folded. Every (day, credential) with a channel is locked first with a transaction-scoped
+   * advisory lock, in the order of the lock keys (so two transactions cannot wait on each other),
+   * so concurrent gateways count the channels already stored one at a time and the bound holds
+   * across all of them.
+   */
+  async #foldChannels(client: pg.PoolClient, deltas: readonly UsageDelta[]): Promise<UsageDelta[]> {
+    const pairs = new Map<string, { day: string; credentialId: string }>();
+    for (const d of deltas) if (d.channel !== '') pairs.set(`${d.day}/${d.credentialId}`, d);
+    const bound = new ChannelBound(this.#maxChannels);
+    if (pairs.size > 0) {
+      const days = [...pairs.values()].map((p) => p.day);
+      const ids = [...pairs.values()].map((p) => p.credentialId);
+      // Locked in the order of the lock keys themselves, the same in every transaction.
+      await client.query(
+        `SELECT pg_advisory_xact_lock(hashtext('mapsign usage channels'), h)
+         FROM (SELECT DISTINCT hashtext(day || '/' || credential_id) AS h FROM unnest($1::text[], $2::text[]) AS p(day, credential_id) ORDER BY h) AS sorted`,
+        [days, ids],
+      );
+      const used = await client.query<{ day: string; credential_id: string; channel: string }>(
+        `SELECT DISTINCT u.day, u.credential_id, u.channel FROM mapsign.usage u
+         JOIN unnest($1::text[], $2::text[]) AS p(day, credential_id) ON u.day = p.day AND u.credential_id = p.credential_id`,
+        [days, ids],
+      );
+      for (const row of used.rows) bound.know(row.day, row.credential_id, [row.channel]);
+    }
+    return foldUsage(deltas, bound);
   }
 
   async queryUsage(query: UsageQuery): Promise<UsageRow[]> {
@@ -214,6 +257,10 @@ const CREDENTIAL_SELECT = `SELECT c.*,
 function toInfo(row: CredentialRow & { secrets: SecretRow[] | null }): CredentialInfo {
   const secrets = (row.secrets ?? []).map((s) => ({ version: s.version, createdAt: s.created_at, expiresAt: s.expires_at }));
   return { id: row.id, scheme: row.scheme, label: row.label, createdAt: row.created_at, revokedAt: row.revoked_at, secrets };
+}
+
+function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 function notFound(id: string): StoreError {

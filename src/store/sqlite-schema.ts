@@ -45,6 +45,11 @@ const MIGRATIONS: readonly string[] = [
   CREATE TRIGGER secrets_update AFTER UPDATE ON secrets BEGIN UPDATE changes SET seq = seq + 1; END;
   CREATE TRIGGER secrets_delete AFTER DELETE ON secrets BEGIN UPDATE changes SET seq = seq + 1; END;
   `,
+  // Usage batches already applied, so a batch retried after a write that failed late is skipped.
+  `
+  CREATE TABLE usage_batches (id TEXT PRIMARY KEY, applied_at INTEGER NOT NULL) WITHOUT ROWID;
+  CREATE INDEX usage_batches_applied_at ON usage_batches (applied_at);
+  `,
 ];
 
 /** The schema version this build writes. */

@@ -3,65 +3,112 @@
  *
  * WAL mode lets the CLI write credentials while a gateway reads them; a busy timeout makes a
  * writer wait for another instead of failing. better-sqlite3 is synchronous, which suits a
- * local file (no event-loop round trip is cheaper than microsecond queries); the methods are
+ * local file (no event-loop round trip is cheaper than microsecond queries), but a wait for a
+ * lock held by another process blocks the whole event loop: a gateway therefore opens the
+ * store with a busy timeout of a few milliseconds, and a locked write fails with
+ * `STORE_FAILED` for its caller to retry later, while the CLI waits longer. The methods are
  * still `async` to honour the {@link MapsignStore} contract a networked database shares.
  */
-import { closeSync, openSync } from 'node:fs';
+import { closeSync, existsSync, openSync } from 'node:fs';
 import BetterSqlite3 from 'better-sqlite3';
 import type { SchemeName } from '../core/credential.js';
 import type { CredentialInfo, MapsignStore, NewCredential, SecretInfo, UsageDelta, UsageQuery, UsageRow, VerifierRecord } from './contract.js';
-import { toUsageRow, usageColumns } from './usage-query.js';
+import { BATCH_PRUNE_EVERY_MS, BATCH_RETENTION_MS, toUsageRow, usageColumns } from './usage-query.js';
+import { ChannelBound, DEFAULT_MAX_CHANNELS, foldUsage } from './usage-channels.js';
 import { StoreError } from './errors.js';
+import { watchSqliteFile } from './sqlite-file-watch.js';
 import { migrate } from './sqlite-schema.js';
 
 interface CredentialRow { id: string; scheme: SchemeName; label: string | null; created_at: number; revoked_at: number | null }
 interface SecretRow { credential_id: string; version: number; secret: string; created_at: number; expires_at: number | null }
 
+/** Options for {@link openSqliteStore}. */
+export interface SqliteStoreOptions {
+  /**
+   * How long a statement waits for a lock another process holds, in ms; default 5000. The wait
+   * blocks the event loop: a gateway gives a few ms (`mapsign serve` uses 10).
+   */
+  readonly busyTimeoutMs?: number | undefined;
+  /** Create the file when it is missing (default); `false` refuses a missing file with `INVALID_INPUT` naming it (read-only commands). */
+  readonly create?: boolean | undefined;
+  /** Distinct channels kept per credential per day before folding into `(other)`; default 100. */
+  readonly maxChannels?: number | undefined;
+  /** Told once when the file is deleted or replaced while open (checked at each `changeMarker()`). */
+  readonly onWarning?: ((message: string) => void) | undefined;
+}
+
 /**
- * Opens (creating on first use) the SQLite store at `path`. The file is created readable by
- * its owner only, since it holds signing secrets.
+ * Opens (creating on first use, unless `create: false`) the SQLite store at `path`. The file is
+ * created readable by its owner only, since it holds signing secrets.
  *
  * @example const store = openSqliteStore('./mapsign.db')
+ * @example const store = openSqliteStore(path, { busyTimeoutMs: 10, onWarning: warn }) // a gateway
  */
-export function openSqliteStore(path: string): MapsignStore {
-  if (path !== ':memory:') closeSync(openSync(path, 'a', 0o600));
+export function openSqliteStore(path: string, options: SqliteStoreOptions = {}): MapsignStore {
+  const maxChannels = new ChannelBound(options.maxChannels ?? DEFAULT_MAX_CHANNELS).max;
+  const busyTimeoutMs = options.busyTimeoutMs ?? 5000;
+  if (!Number.isInteger(busyTimeoutMs) || busyTimeoutMs < 0 || busyTimeoutMs > 60_000) throw new StoreError('INVALID_INPUT', `busyTimeoutMs must be a whole number of ms from 0 to 60000, not ${busyTimeoutMs}.`);
+  if (path !== ':memory:') {
+    if (options.create === false && !existsSync(path)) {
+      throw new StoreError('INVALID_INPUT', `No database at ${path}: check --db or $MAPSIGN_DB (only \`mapsign serve\` and \`mapsign credentials create\` create one).`);
+    }
+    closeSync(openSync(path, 'a', 0o600));
+  }
   let db: BetterSqlite3.Database;
   try {
     db = new BetterSqlite3(path);
+    // Opening may wait the usual 5 s (nothing is served yet); after that, the caller's wait.
+    db.pragma(`busy_timeout = ${Math.max(busyTimeoutMs, 5000)}`);
     db.pragma('journal_mode = WAL');
-    db.pragma('busy_timeout = 5000');
     db.pragma('foreign_keys = ON');
     migrate(db);
+    db.pragma(`busy_timeout = ${busyTimeoutMs}`);
   } catch (error) {
     if (error instanceof StoreError) throw error;
     throw new StoreError('STORE_FAILED', `Cannot open the database ${path}: ${(error as Error).message}`, { cause: error });
   }
-  return new SqliteStore(db);
+  const watch = path === ':memory:' || options.onWarning === undefined ? undefined : watchSqliteFile(path, options.onWarning);
+  return new SqliteStore(db, path, busyTimeoutMs, maxChannels, watch);
 }
 
 class SqliteStore implements MapsignStore {
   readonly #db: BetterSqlite3.Database;
+  readonly #path: string;
+  readonly #busyTimeoutMs: number;
+  readonly #maxChannels: number;
+  readonly #watch: { check(): void } | undefined;
   readonly #marker: BetterSqlite3.Statement<[], { seq: number }>;
   readonly #usage: BetterSqlite3.Statement<[string, string, string, string, number]>;
+  readonly #usedChannels: BetterSqlite3.Statement<[string, string], { channel: string }>;
+  readonly #claimBatch: BetterSqlite3.Statement<[string, number]>;
+  readonly #pruneBatches: BetterSqlite3.Statement<[number]>;
+  #prunedAt = 0;
 
-  constructor(db: BetterSqlite3.Database) {
+  constructor(db: BetterSqlite3.Database, path: string, busyTimeoutMs: number, maxChannels: number, watch: { check(): void } | undefined) {
     this.#db = db;
+    this.#path = path;
+    this.#busyTimeoutMs = busyTimeoutMs;
+    this.#maxChannels = maxChannels;
+    this.#watch = watch;
     this.#marker = db.prepare('SELECT seq FROM changes WHERE id = 1');
     this.#usage = db.prepare(
       'INSERT INTO usage (day, credential_id, channel, outcome, count) VALUES (?, ?, ?, ?, ?) ' +
         'ON CONFLICT (day, credential_id, channel, outcome) DO UPDATE SET count = count + excluded.count',
     );
+    this.#usedChannels = db.prepare('SELECT DISTINCT channel FROM usage WHERE day = ? AND credential_id = ?');
+    this.#claimBatch = db.prepare('INSERT INTO usage_batches (id, applied_at) VALUES (?, ?) ON CONFLICT (id) DO NOTHING');
+    this.#pruneBatches = db.prepare('DELETE FROM usage_batches WHERE applied_at < ?');
   }
 
   async insertCredential(credential: NewCredential): Promise<void> {
     const db = this.#db;
-    db.transaction(() => {
+    this.#locked(() => db.transaction(() => {
       if (db.prepare('SELECT 1 FROM credentials WHERE id = ?').get(credential.id) !== undefined) {
         throw new StoreError('CREDENTIAL_EXISTS', `A credential with id ${credential.id} already exists; choose another id.`);
       }
       db.prepare('INSERT INTO credentials (id, scheme, label, created_at) VALUES (?, ?, ?, ?)').run(credential.id, credential.scheme, credential.label, credential.createdAt);
       db.prepare('INSERT INTO secrets (credential_id, version, secret, created_at) VALUES (?, 1, ?, ?)').run(credential.id, credential.secretText, credential.createdAt);
-    }).immediate();
+    }).immediate());
   }
 
   async listCredentials(): Promise<CredentialInfo[]> {
@@ -78,24 +125,24 @@ class SqliteStore implements MapsignStore {
 
   async rotateSecret(id: string, secretText: string, now: number, overlapUntil: number): Promise<void> {
     const db = this.#db;
-    db.transaction(() => {
+    this.#locked(() => db.transaction(() => {
       const row = db.prepare<[string], CredentialRow>('SELECT * FROM credentials WHERE id = ?').get(id);
       if (row === undefined) throw notFound(id);
       if (row.revoked_at !== null) throw new StoreError('CREDENTIAL_REVOKED', `Credential ${id} is revoked; create a new credential instead of rotating it.`);
       db.prepare('UPDATE secrets SET expires_at = ? WHERE credential_id = ? AND (expires_at IS NULL OR expires_at > ?)').run(overlapUntil, id, overlapUntil);
       const { next } = db.prepare<[string], { next: number }>('SELECT COALESCE(MAX(version), 0) + 1 AS next FROM secrets WHERE credential_id = ?').get(id)!;
       db.prepare('INSERT INTO secrets (credential_id, version, secret, created_at) VALUES (?, ?, ?, ?)').run(id, next, secretText, now);
-    }).immediate();
+    }).immediate());
   }
 
   async revokeCredential(id: string, now: number): Promise<void> {
-    const result = this.#db.prepare('UPDATE credentials SET revoked_at = COALESCE(revoked_at, ?) WHERE id = ?').run(now, id);
+    const result = this.#locked(() => this.#db.prepare('UPDATE credentials SET revoked_at = COALESCE(revoked_at, ?) WHERE id = ?').run(now, id));
     if (result.changes === 0) throw notFound(id);
   }
 
   async loadVerifierRecords(now: number): Promise<VerifierRecord[]> {
     const db = this.#db;
-    return db.transaction(() => {
+    return this.#locked(() => db.transaction(() => {
       const rows = db.prepare<[], CredentialRow>('SELECT * FROM credentials').all();
       const secrets = this.#secretsById(db.prepare<[number], SecretRow>('SELECT * FROM secrets WHERE expires_at IS NULL OR expires_at > ? ORDER BY version DESC').all(now));
       return rows.map((row) => ({
@@ -104,18 +151,33 @@ class SqliteStore implements MapsignStore {
         revoked: row.revoked_at !== null,
         secrets: (secrets.get(row.id) ?? []).map((secret) => ({ text: secret.secret, expiresAt: secret.expires_at })),
       }));
-    })();
+    })());
   }
 
   async changeMarker(): Promise<string> {
-    return String(this.#marker.get()!.seq);
+    this.#watch?.check();
+    return this.#locked(() => String(this.#marker.get()!.seq));
   }
 
-  async recordUsage(deltas: readonly UsageDelta[]): Promise<void> {
+  async recordUsage(deltas: readonly UsageDelta[], batchId?: string): Promise<void> {
     if (deltas.length === 0) return;
-    this.#db.transaction(() => {
-      for (const d of deltas) this.#usage.run(d.day, d.credentialId, d.channel, d.outcome, d.count);
-    }).immediate();
+    this.#locked(() =>
+      this.#db.transaction(() => {
+        const now = Date.now();
+        if (batchId !== undefined && this.#claimBatch.run(batchId, now).changes === 0) return;
+        // The bound is checked against what the database holds, inside the write lock, so no
+        // other process can add a channel in between.
+        const bound = new ChannelBound(this.#maxChannels);
+        const pairs = new Map<string, UsageDelta>();
+        for (const d of deltas) if (d.channel !== '') pairs.set(`${d.day}\u0000${d.credentialId}`, d);
+        for (const d of pairs.values()) bound.know(d.day, d.credentialId, this.#usedChannels.all(d.day, d.credentialId).map((row) => row.channel));
+        for (const d of foldUsage(deltas, bound)) this.#usage.run(d.day, d.credentialId, d.channel, d.outcome, d.count);
+        if (batchId !== undefined && now - this.#prunedAt >= BATCH_PRUNE_EVERY_MS) {
+          this.#pruneBatches.run(now - BATCH_RETENTION_MS);
+          this.#prunedAt = now;
+        }
+      }).immediate(),
+    );
   }
 
   async queryUsage(query: UsageQuery): Promise<UsageRow[]> {
@@ -128,6 +190,16 @@ class SqliteStore implements MapsignStore {
 
   async close(): Promise<void> {
     if (this.#db.open) this.#db.close();
+  }
+
+  /** Runs `work`, turning a lock held too long by another process into a `STORE_FAILED` that says so. */
+  #locked<T>(work: () => T): T {
+    try {
+      return work();
+    } catch (error) {
+      if (!/^SQLITE_(BUSY|LOCKED)/.test(String((error as { code?: unknown }).code))) throw error;
+      throw new StoreError('STORE_FAILED', `The database ${this.#path} is locked by another process (waited ${this.#busyTimeoutMs} ms); try again once it is released (a gateway retries its usage writes by itself).`, { cause: error });
+    }
   }
 
   #secretsById(rows: SecretRow[]): Map<string, SecretRow[]> {

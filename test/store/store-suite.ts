@@ -111,5 +111,52 @@ export function runStoreSuite(name: string, makeFactory: () => Promise<StoreFact
         { day: '2026-01-11', outcome: 'ok', count: 1 },
       ]);
     });
+
+    test('a batch retried under the same id is applied once; another id is applied again', async () => {
+      const batch = [{ day: '2026-02-01', credentialId: 'gme-batch', channel: '', outcome: 'ok', count: 3 }];
+      await store.recordUsage(batch, 'batch-1');
+      await store.recordUsage(batch, 'batch-1');
+      const other = await factory.reopen();
+      try {
+        // Another connection (another gateway process) retrying it changes nothing either.
+        await other.recordUsage(batch, 'batch-1');
+        await other.recordUsage(batch, 'batch-2');
+      } finally {
+        await other.close();
+      }
+      assert.deepEqual(await store.queryUsage({ by: 'client', since: '2026-02-01' }), [{ credentialId: 'gme-batch', outcome: 'ok', count: 6 }]);
+    });
+
+    test('a channel with a NUL or other control character, or longer than 200 characters, is counted under (other)', async () => {
+      const day = '2026-03-02';
+      const odd = ['a\u0000b', 'line\nbreak', 'x'.repeat(201)];
+      await store.recordUsage([...odd.map((channel) => ({ day, credentialId: 'gme-odd', channel, outcome: 'ok', count: 1 })), { day, credentialId: 'gme-odd', channel: 'y'.repeat(200), outcome: 'ok', count: 1 }], 'odd-1');
+      assert.deepEqual(await store.queryUsage({ by: 'channel', since: day }), [
+        { credentialId: 'gme-odd', channel: '(other)', outcome: 'ok', count: 3 },
+        { credentialId: 'gme-odd', channel: 'y'.repeat(200), outcome: 'ok', count: 1 },
+      ]);
+    });
+
+    test('channels beyond 100 per credential and day are counted under (other), across batches', async () => {
+      const day = '2026-03-01';
+      const flood = (from: number, to: number, count: number) =>
+        Array.from({ length: to - from }, (_, i) => ({ day, credentialId: 'gme-flood', channel: `ch-${String(from + i).padStart(3, '0')}`, outcome: 'ok', count }));
+      await store.recordUsage([...flood(0, 99, 1), { day, credentialId: 'gme-flood', channel: '', outcome: 'ok', count: 7 }], 'flood-1');
+      // The 100th channel still fits; the next ones fold, in this batch and the next.
+      await store.recordUsage([...flood(99, 103, 2), { day, credentialId: 'gme-calm', channel: 'web', outcome: 'ok', count: 5 }], 'flood-2');
+      await store.recordUsage([...flood(0, 1, 1), ...flood(103, 110, 1), { day, credentialId: 'gme-flood', channel: '(other)', outcome: 'SIGNATURE_MISMATCH', count: 1 }], 'flood-3');
+      const rows = await store.queryUsage({ by: 'channel', since: day });
+      const flooded = rows.filter((r) => r.credentialId === 'gme-flood');
+      assert.equal(flooded.filter((r) => r.channel !== '' && r.channel !== '(other)').length, 100, 'at most 100 named channels');
+      assert.deepEqual(flooded.find((r) => r.channel === 'ch-099'), { credentialId: 'gme-flood', channel: 'ch-099', outcome: 'ok', count: 2 });
+      assert.deepEqual(flooded.filter((r) => r.channel === '(other)'), [
+        { credentialId: 'gme-flood', channel: '(other)', outcome: 'SIGNATURE_MISMATCH', count: 1 },
+        { credentialId: 'gme-flood', channel: '(other)', outcome: 'ok', count: 3 * 2 + 7 },
+      ]);
+      assert.deepEqual(flooded.find((r) => r.channel === 'ch-000'), { credentialId: 'gme-flood', channel: 'ch-000', outcome: 'ok', count: 2 }, 'a known channel keeps counting');
+      assert.deepEqual(rows.filter((r) => r.credentialId === 'gme-calm'), [{ credentialId: 'gme-calm', channel: 'web', outcome: 'ok', count: 5 }]);
+      const totals = await store.queryUsage({ by: 'client', since: day });
+      assert.deepEqual(totals.find((r) => r.credentialId === 'gme-flood' && r.outcome === 'ok'), { credentialId: 'gme-flood', outcome: 'ok', count: 99 + 4 * 2 + 7 + 1 + 7 }, 'the total stays exact');
+    });
   });
 }

@@ -6,9 +6,17 @@
 import { parseCommandArgs, optionalString } from '../args.js';
 import type { CliIo, Command } from '../command.js';
 import { UsageError } from '../usage.js';
-import { createCredential, DEFAULT_OVERLAP_MS, isStoreError, parseDuration, rotateCredential, type CredentialInfo, type IssuedSecret, type MapsignStore } from '../../store/index.js';
-import { formatTable, resolveDbPath } from '../../store/locate.js';
-import { openStore } from '../../store/open.js';
+import { withCommandStore } from '../store-command.js';
+import { escapeTerminal, jsonForTerminal } from '../terminal-text.js';
+import { createCredential, DEFAULT_OVERLAP_MS, MAX_OVERLAP_MS, parseDuration, rotateCredential, type CredentialInfo, type IssuedSecret, type MapsignStore } from '../../store/index.js';
+import { formatTable } from '../../store/locate.js';
+
+const ACTIONS = ['create', 'list', 'show', 'rotate', 'revoke'] as const;
+type Action = (typeof ACTIONS)[number];
+
+function isAction(text: string): text is Action {
+  return (ACTIONS as readonly string[]).includes(text);
+}
 
 const HELP = `Usage: mapsign credentials ACTION [options]
 
@@ -22,7 +30,8 @@ Actions:
   revoke ID                                       refuse the credential from now on (a running gateway within 1 s)
 
 Options:
-  --db PATH|URL      the database: a SQLite file or a postgres:// URL (default ./mapsign.db or $MAPSIGN_DB)
+  --db PATH|URL      the database: a SQLite file or a postgres:// URL (default ./mapsign.db or $MAPSIGN_DB);
+                     only create makes a missing file, the other actions refuse it
   --scheme NAME      google | streetmaps | maptiler
   --overlap DURATION how long the previous secret keeps working after a rotation (24h, 90m, 0)
   --json             machine-readable output
@@ -38,8 +47,9 @@ function date(ms: number | null): string {
   return ms === null ? '-' : new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
 
+// Ids and labels are operator (or admin API) text: escaped, so they cannot drive the terminal.
 function describe(info: CredentialInfo): string {
-  const lines = [`id:       ${info.id}`, `scheme:   ${info.scheme}`, `label:    ${info.label ?? '-'}`, `created:  ${date(info.createdAt)}`, `status:   ${info.revokedAt === null ? 'active' : `revoked ${date(info.revokedAt)}`}`];
+  const lines = [`id:       ${escapeTerminal(info.id)}`, `scheme:   ${info.scheme}`, `label:    ${info.label === null ? '-' : escapeTerminal(info.label)}`, `created:  ${date(info.createdAt)}`, `status:   ${info.revokedAt === null ? 'active' : `revoked ${date(info.revokedAt)}`}`];
   for (const secret of info.secrets) lines.push(`secret v${secret.version}: created ${date(secret.createdAt)}, ${secret.expiresAt === null ? 'current' : `valid until ${date(secret.expiresAt)}`}`);
   return `${lines.join('\n')}\n`;
 }
@@ -47,16 +57,16 @@ function describe(info: CredentialInfo): string {
 function printIssued(io: CliIo, issued: IssuedSecret, json: boolean, what: string): void {
   const { text, credential } = issued;
   if (json) {
-    io.stdout.write(`${JSON.stringify({ ...credential, issued: text })}\n`);
+    io.stdout.write(`${jsonForTerminal({ ...credential, issued: text })}\n`);
     return;
   }
-  const lines = [`${what} ${credential.scheme} credential ${credential.id}`, `${credential.scheme === 'google' ? 'client' : 'key'}: ${text.id}`, `secret: ${text.secret}`];
-  if (text.token !== undefined) lines.push(`token:  ${text.token}`);
+  const lines = [`${what} ${credential.scheme} credential ${escapeTerminal(credential.id)}`, `${credential.scheme === 'google' ? 'client' : 'key'}: ${escapeTerminal(text.id)}`, `secret: ${text.secret}`];
+  if (text.token !== undefined) lines.push(`token:  ${escapeTerminal(text.token)}`);
   io.stdout.write(`${lines.join('\n')}\n`);
   io.stderr.write('This secret is shown only now: store it in your secrets manager.\n');
 }
 
-async function act(store: MapsignStore, action: string, positionals: readonly string[], values: Record<string, unknown>, io: CliIo): Promise<number> {
+async function act(store: MapsignStore, action: Action, positionals: readonly string[], values: Record<string, unknown>, io: CliIo): Promise<number> {
   const json = values['json'] === true;
   const id = positionals[0];
   const needId = (): string => {
@@ -74,30 +84,28 @@ async function act(store: MapsignStore, action: string, positionals: readonly st
     }
     case 'list': {
       const list = await store.listCredentials();
-      if (json) io.stdout.write(`${JSON.stringify(list)}\n`);
-      else io.stdout.write(formatTable(['ID', 'SCHEME', 'STATUS', 'SECRETS', 'CREATED', 'LABEL'], list.map((c) => [c.id, c.scheme, c.revokedAt === null ? 'active' : 'revoked', String(c.secrets.filter((s) => s.expiresAt === null || s.expiresAt > Date.now()).length), date(c.createdAt), c.label ?? ''])));
+      if (json) io.stdout.write(`${jsonForTerminal(list)}\n`);
+      else io.stdout.write(formatTable(['ID', 'SCHEME', 'STATUS', 'SECRETS', 'CREATED', 'LABEL'], list.map((c) => [escapeTerminal(c.id), c.scheme, c.revokedAt === null ? 'active' : 'revoked', String(c.secrets.filter((s) => s.expiresAt === null || s.expiresAt > Date.now()).length), date(c.createdAt), escapeTerminal(c.label ?? '')])));
       return 0;
     }
     case 'show': {
       const info = await store.getCredential(needId());
       if (info === undefined) throw new UsageError(`No credential with id ${id}; list them with \`mapsign credentials list\`.`);
-      io.stdout.write(json ? `${JSON.stringify(info)}\n` : describe(info));
+      io.stdout.write(json ? `${jsonForTerminal(info)}\n` : describe(info));
       return 0;
     }
     case 'rotate': {
       const overlap = optionalString(values['overlap']);
-      const overlapMs = overlap === undefined ? DEFAULT_OVERLAP_MS : parseDuration(overlap, '--overlap');
+      const overlapMs = overlap === undefined ? DEFAULT_OVERLAP_MS : parseDuration(overlap, '--overlap', { max: MAX_OVERLAP_MS });
       printIssued(io, await rotateCredential(store, needId(), { overlapMs }), json, 'Rotated');
       return 0;
     }
     case 'revoke': {
       await store.revokeCredential(needId(), Date.now());
       const info = (await store.getCredential(needId()))!;
-      io.stdout.write(json ? `${JSON.stringify(info)}\n` : `Revoked ${info.id} at ${date(info.revokedAt)}; a running gateway refuses it within a second.\n`);
+      io.stdout.write(json ? `${jsonForTerminal(info)}\n` : `Revoked ${escapeTerminal(info.id)} at ${date(info.revokedAt)}; a running gateway refuses it within a second.\n`);
       return 0;
     }
-    default:
-      throw new UsageError(`Unknown action ${JSON.stringify(action)}; use create, list, show, rotate or revoke.`);
   }
 }
 
@@ -119,16 +127,9 @@ export const credentials: Command = {
       return 0;
     }
     const [action, ...rest] = positionals;
-    if (action === undefined) throw new UsageError('Name an action: create, list, show, rotate or revoke.');
-    const store = await openStore(resolveDbPath(values.db, io.env));
-    try {
-      return await act(store, action, rest, values, io);
-    } catch (error) {
-      if (!isStoreError(error)) throw error;
-      io.stderr.write(`mapsign credentials: ${error.code}: ${error.message}\n`);
-      return error.code === 'INVALID_INPUT' ? 2 : 1;
-    } finally {
-      await store.close();
-    }
+    if (action === undefined) throw new UsageError(`Name an action: ${ACTIONS.join(', ')}.`);
+    if (!isAction(action)) throw new UsageError(`Unknown action ${JSON.stringify(action)}; use ${ACTIONS.join(', ')}.`);
+    // Only create may make a new database: anything else on a mistyped path is an error naming it.
+    return withCommandStore(io, 'credentials', { db: values.db, create: action === 'create' }, (store) => act(store, action, rest, values, io));
   },
 };

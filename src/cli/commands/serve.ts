@@ -15,6 +15,7 @@ import { describeStore, openStore } from '../../store/open.js';
 import { resolveDbPath } from '../../store/locate.js';
 import { debuggerRoute } from '../../web/page.js';
 import { normaliseMethods } from '../../http/request-rules.js';
+import { escapeTerminal, jsonForTerminal } from '../terminal-text.js';
 
 const HELP = `Usage: mapsign serve --upstream URL [options]
 
@@ -155,9 +156,12 @@ export const serve: Command = {
     const db = resolveDbPath(optionalString(values.db), io.env);
     const verify = values['insecure-no-verify'] !== true;
 
-    const warn = (message: string): boolean => io.stderr.write(`mapsign serve: ${message}\n`);
-    // A networked store is wrapped so that losing the database never stops verification.
-    const store = await openStore(db, { resilient: { log: warn } });
+    // Notices quote request and operator text (credential ids, paths): escaped for the terminal.
+    const warn = (message: string): boolean => io.stderr.write(`mapsign serve: ${escapeTerminal(message)}\n`);
+    // A networked store is wrapped so that losing the database never stops verification. A
+    // SQLite file waits at most 10 ms for another process's lock (better-sqlite3 waits
+    // synchronously, blocking every request) and reports the file deleted or replaced.
+    const store = await openStore(db, { resilient: { log: warn }, sqlite: { busyTimeoutMs: 10, onWarning: warn } });
     const methods = methodsOption(values.methods);
     const gateway = await startGateway({
       methods,
@@ -172,13 +176,13 @@ export const serve: Command = {
       ...(publicUrl === undefined ? {} : { publicUrl }),
       ...(values['trust-proxy'] === undefined ? {} : { trustProxy: values['trust-proxy'] }),
       ...(admin === undefined ? {} : { admin }),
-      ...(log === 'stdout' ? { log: createJsonLogger(io.stdout) } : {}),
+      log: log === 'stdout' ? createJsonLogger(io.stdout, jsonForTerminal) : undefined,
       warn,
     });
     const unfollow = followChanges(store, gateway.cache);
     const signals = stopSignals((message) => io.stderr.write(`mapsign serve: ${message}\n`));
     if (!verify) io.stderr.write('mapsign serve: WARNING: --insecure-no-verify forwards every request unverified.\n');
-    io.stderr.write(`mapsign serve: listening on ${gateway.address}, forwarding to ${upstream}, database ${describeStore(db)} (${gateway.cache.size} credentials)\n`);
+    io.stderr.write(`mapsign serve: listening on ${gateway.address}, forwarding to ${escapeTerminal(upstream)}, database ${escapeTerminal(describeStore(db))} (${gateway.cache.size} credentials)\n`);
     io.stderr.write(`mapsign serve: URL Signing Debugger at ${gateway.address}/debugger\n`);
     if (gateway.adminAddress !== undefined) io.stderr.write(`mapsign serve: admin API on ${gateway.adminAddress}\n`);
     if (methods !== undefined && methods.some((method) => method !== 'GET' && method !== 'HEAD')) {

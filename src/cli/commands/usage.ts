@@ -5,9 +5,11 @@
 import { parseCommandArgs, optionalString } from '../args.js';
 import type { Command } from '../command.js';
 import { UsageError } from '../usage.js';
+import { withCommandStore } from '../store-command.js';
+import { escapeTerminal, jsonForTerminal } from '../terminal-text.js';
 import { buildUsageReport, type UsageGrouping } from '../../store/index.js';
-import { formatTable, resolveDbPath } from '../../store/locate.js';
-import { openStore } from '../../store/open.js';
+import { formatTable } from '../../store/locate.js';
+import { parseUsageDay } from '../../store/usage-query.js';
 
 const HELP = `Usage: mapsign usage [--since DATE] [--by client|channel|day] [--json]
 
@@ -15,7 +17,8 @@ Request counts from the gateway's database (default ./mapsign.db or $MAPSIGN_DB)
 written by the running gateway about once a second and on shutdown.
 
 Options:
-  --db PATH|URL  the database: a SQLite file or a postgres:// URL (default ./mapsign.db or $MAPSIGN_DB)
+  --db PATH|URL  the database: a SQLite file (which must exist) or a postgres:// URL
+                 (default ./mapsign.db or $MAPSIGN_DB)
   --since DATE   first UTC day to include, YYYY-MM-DD (default: everything)
   --by WHAT      client (default), channel or day
   --json         one JSON array: group, ok, refused, failed, total and the count per outcome
@@ -23,7 +26,8 @@ Options:
 
 Outcomes: ok; a refusal reason (SIGNATURE_MISMATCH, REVOKED_CREDENTIAL, …); UPSTREAM_5XX,
 UPSTREAM_UNREACHABLE or UPSTREAM_TIMEOUT. Refusals that name no known credential are counted
-under the client "(none)".
+under the client "(none)". Each credential keeps at most 100 distinct channels a day; requests
+with further channels are counted under the channel "(other)".
 `;
 
 const GROUPINGS: readonly UsageGrouping[] = ['client', 'channel', 'day'];
@@ -42,24 +46,29 @@ export const usage: Command = {
     const by = (optionalString(values.by) ?? 'client') as UsageGrouping;
     if (!GROUPINGS.includes(by)) throw new UsageError(`--by must be client, channel or day, not ${JSON.stringify(values.by)}.`);
     const since = optionalString(values.since);
-    if (since !== undefined && (!/^\d{4}-\d{2}-\d{2}$/.test(since) || Number.isNaN(Date.parse(since)))) throw new UsageError(`--since takes a UTC day as YYYY-MM-DD, e.g. 2026-01-31, not ${JSON.stringify(since)}.`);
-    const store = await openStore(resolveDbPath(values.db, io.env));
-    try {
+    if (since !== undefined) {
+      try {
+        parseUsageDay(since, '--since');
+      } catch (error) {
+        throw new UsageError((error as Error).message);
+      }
+    }
+    return withCommandStore(io, 'usage', { db: values.db, create: false }, async (store) => {
       const report = buildUsageReport(await store.queryUsage({ by, ...(since === undefined ? {} : { since }) }), by);
       if (values.json === true) {
-        io.stdout.write(`${JSON.stringify(report)}\n`);
+        io.stdout.write(`${jsonForTerminal(report)}\n`);
         return 0;
       }
       const groupTitles = by === 'day' ? ['DAY'] : by === 'channel' ? ['CLIENT', 'CHANNEL'] : ['CLIENT'];
       const rows = report.map((line) => {
-        const group = by === 'day' ? [line.group['day']!] : by === 'channel' ? [line.group['credentialId'] || '(none)', line.group['channel'] || '-'] : [line.group['credentialId'] || '(none)'];
-        const reasons = Object.entries(line.outcomes).filter(([outcome]) => outcome !== 'ok').map(([outcome, count]) => `${outcome}=${count}`).join(' ');
+        // Credential ids and channels come from requests: escaped, so they cannot drive the terminal.
+        const client = escapeTerminal(line.group['credentialId'] || '(none)');
+        const group = by === 'day' ? [line.group['day']!] : by === 'channel' ? [client, escapeTerminal(line.group['channel'] || '-')] : [client];
+        const reasons = Object.entries(line.outcomes).filter(([outcome]) => outcome !== 'ok').map(([outcome, count]) => `${escapeTerminal(outcome)}=${count}`).join(' ');
         return [...group, String(line.total), String(line.ok), String(line.refused), String(line.failed), reasons];
       });
       io.stdout.write(rows.length === 0 ? 'No requests counted yet.\n' : formatTable([...groupTitles, 'TOTAL', 'OK', 'REFUSED', 'FAILED', 'OUTCOMES'], rows));
       return 0;
-    } finally {
-      await store.close();
-    }
+    });
   },
 };
