@@ -42,4 +42,6 @@ const server = createServer({ keepAliveTimeout: 5000 }, (req, res) => {
     },
   );
 });
+// Exit cleanly on Ctrl-C, so that a --cpu-prof run writes its profile.
+process.once('SIGINT', () => process.exit(0));
 server.listen(0, '127.0.0.1', () => console.log(`bare proxy http://127.0.0.1:${(server.address() as AddressInfo).port}`));

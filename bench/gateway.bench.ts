@@ -20,7 +20,8 @@
  * 60 s after its throttled connections close, so from the second round on the flood's new
  * connections start throttled: that is the defence against reconnecting, measured as it works.
  *
- * Run: `npm run bench:gateway` (`BENCH_SECONDS`, `BENCH_ROUNDS`, `BENCH_CONNECTIONS` to change).
+ * Run: `npm run bench:gateway` (`BENCH_SECONDS`, `BENCH_ROUNDS`, `BENCH_CONNECTIONS` to change,
+ * `BENCH_ONLY=f,b,c` for some scenarios only).
  * It installs nginx with apt-get when missing and permitted; without it (e) is skipped, saying so.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
@@ -215,6 +216,9 @@ try {
     '(d-ref) valid, with as much valid load': async () => (await Promise.all([load(gatewayOn, valid), loadElsewhere(gatewayOn, valid)]))[0],
     ...(nginx === undefined ? {} : { '(e) nginx secure_link': () => load(nginx, nginxPaths) }),
   };
+  // BENCH_ONLY=f,c runs only those scenarios (by the letter in parentheses), for quick comparisons.
+  const only = process.env['BENCH_ONLY']?.split(',');
+  if (only !== undefined) for (const name of Object.keys(scenarios)) if (!only.includes(name.slice(1, name.indexOf(')')))) delete scenarios[name];
   const results = new Map<string, Measured[]>();
   console.log(`gateway benchmark: ${ROUNDS} rounds x ${SECONDS}s, ${CONNECTIONS} connections, loopback, ${process.version}`);
   await load(gatewayOn, valid.slice(0, 8)).catch(() => undefined); // warm-up (JIT, pool)

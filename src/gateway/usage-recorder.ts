@@ -24,6 +24,9 @@ export interface UsageRecorderOptions {
   readonly onError?: (message: string) => void;
 }
 
+/** A pending count, incremented in place until its batch is handed to the store. */
+type Tally = Omit<UsageDelta, 'count'> & { count: number };
+
 /** A batch handed to the store, kept as is until it is stored. */
 interface Batch {
   readonly id: string;
@@ -37,7 +40,7 @@ export class UsageRecorder {
   readonly #onError: (message: string) => void;
   readonly #timer: NodeJS.Timeout;
   readonly #channels: ChannelBound;
-  #pending = new Map<string, UsageDelta>();
+  #pending = new Map<string, Tally>();
   /** The batch being written, or whose last write failed: retried first, unchanged. */
   #batch: Batch | undefined;
   #failing = false;
@@ -62,10 +65,13 @@ export class UsageRecorder {
       this.#day = new Date(now).toISOString().slice(0, 10);
       this.#dayEnds = Date.UTC(Number(this.#day.slice(0, 4)), Number(this.#day.slice(5, 7)) - 1, Number(this.#day.slice(8, 10)) + 1);
     }
-    const delta = { day: this.#day, credentialId, channel: this.#channels.fold(this.#day, credentialId, channel), outcome, count: 1 };
-    const key = usageKey(delta);
+    const day = this.#day;
+    const folded = this.#channels.fold(day, credentialId, channel);
+    const key = usageKey({ day, credentialId, channel: folded, outcome });
+    // Counted in place: a request must not cost an allocation beyond its key.
     const found = this.#pending.get(key);
-    this.#pending.set(key, found === undefined ? delta : { ...found, count: found.count + 1 });
+    if (found === undefined) this.#pending.set(key, { day, credentialId, channel: folded, outcome, count: 1 });
+    else found.count += 1;
   }
 
   /** Writes the pending counts; resolves when they are stored (or kept after a failure). */

@@ -18,15 +18,34 @@ export const AUTH_PARAMS: readonly string[] = ['client', 'key', 'signature'];
 export function stripParams(target: string, names: readonly string[]): string {
   const mark = target.indexOf('?');
   if (mark < 0) return target;
-  const kept: string[] = [];
-  let removed = false;
-  for (const pair of target.slice(mark + 1).split('&')) {
-    const eq = pair.indexOf('=');
-    if (names.includes(eq < 0 ? pair : pair.slice(0, eq))) removed = true;
-    else kept.push(pair);
+  // Scanned in place: until a pair is removed the kept pairs are a prefix of `target`, so the
+  // usual target (auth pairs last) costs one slice and no arrays.
+  let out: string | undefined;
+  let kept = 0;
+  let keptEnd = mark + 1;
+  for (let start = mark + 1; ; ) {
+    const amp = target.indexOf('&', start);
+    const end = amp < 0 ? target.length : amp;
+    if (isNamed(target, start, end, names)) out ??= target.slice(0, keptEnd);
+    else {
+      if (out !== undefined) out += kept === 0 ? target.slice(start, end) : `&${target.slice(start, end)}`;
+      kept += 1;
+      keptEnd = end;
+    }
+    if (amp < 0) break;
+    start = amp + 1;
   }
-  if (!removed) return target;
-  return kept.length === 0 ? target.slice(0, mark) : `${target.slice(0, mark)}?${kept.join('&')}`;
+  if (out === undefined) return target;
+  return kept === 0 ? target.slice(0, mark) : out;
+}
+
+/** True when the pair at `start`..`end` of `target` is named one of `names`. */
+function isNamed(target: string, start: number, end: number, names: readonly string[]): boolean {
+  for (const name of names) {
+    const after = start + name.length;
+    if (after <= end && target.startsWith(name, start) && (after === end || target.charCodeAt(after) === 61 /* = */)) return true;
+  }
+  return false;
 }
 
 /**
