@@ -7,7 +7,8 @@
  * still `async` to honour the {@link MapsignStore} contract a networked database shares.
  */
 import { closeSync, openSync } from 'node:fs';
-import BetterSqlite3 from 'better-sqlite3';
+import type BetterSqlite3 from 'better-sqlite3';
+import { sqliteDriver } from './drivers.js';
 import type { SchemeName } from '../core/credential.js';
 import type { CredentialInfo, MapsignStore, NewCredential, SecretInfo, UsageDelta, UsageQuery, UsageRow, VerifierRecord } from './contract.js';
 import { toUsageRow, usageColumns } from './usage-query.js';
@@ -24,10 +25,11 @@ interface SecretRow { credential_id: string; version: number; secret: string; cr
  * @example const store = openSqliteStore('./mapsign.db')
  */
 export function openSqliteStore(path: string): MapsignStore {
+  const Database = sqliteDriver();
   if (path !== ':memory:') closeSync(openSync(path, 'a', 0o600));
   let db: BetterSqlite3.Database;
   try {
-    db = new BetterSqlite3(path);
+    db = new Database(path);
     db.pragma('journal_mode = WAL');
     db.pragma('busy_timeout = 5000');
     db.pragma('foreign_keys = ON');
