@@ -6,7 +6,7 @@
 import { parseCommandArgs, optionalString } from '../args.js';
 import type { CliIo, Command } from '../command.js';
 import { UsageError } from '../usage.js';
-import { createCredential, DEFAULT_OVERLAP_MS, isStoreError, parseDuration, rotateCredential, type CredentialInfo, type IssuedSecret, type MapsignStore } from '../../store/index.js';
+import { createCredential, DEFAULT_OVERLAP_MS, parseDuration, rotateCredential, type CredentialInfo, type IssuedSecret, type MapsignStore } from '../../store/index.js';
 import { formatTable, resolveDbPath } from '../../store/locate.js';
 import { openStore } from '../../store/open.js';
 
@@ -101,19 +101,21 @@ async function act(store: MapsignStore, action: string, positionals: readonly st
   }
 }
 
+const OPTIONS = {
+  db: { type: 'string' },
+  scheme: { type: 'string' },
+  id: { type: 'string' },
+  label: { type: 'string' },
+  overlap: { type: 'string' },
+  json: { type: 'boolean' },
+} as const;
+
 /** The `credentials` command. */
 export const credentials: Command = {
   name: 'credentials',
-  summary: 'create, list, show, rotate or revoke gateway credentials',
+  options: OPTIONS,
   async run(argv, io) {
-    const { values, positionals } = parseCommandArgs(argv, {
-      db: { type: 'string' },
-      scheme: { type: 'string' },
-      id: { type: 'string' },
-      label: { type: 'string' },
-      overlap: { type: 'string' },
-      json: { type: 'boolean' },
-    });
+    const { values, positionals } = parseCommandArgs(argv, OPTIONS);
     if (values.help === true) {
       io.stdout.write(HELP);
       return 0;
@@ -121,12 +123,9 @@ export const credentials: Command = {
     const [action, ...rest] = positionals;
     if (action === undefined) throw new UsageError('Name an action: create, list, show, rotate or revoke.');
     const store = await openStore(resolveDbPath(values.db, io.env));
+    // A StoreError reaches runCommand, which prints its code and gives every command's status for it.
     try {
       return await act(store, action, rest, values, io);
-    } catch (error) {
-      if (!isStoreError(error)) throw error;
-      io.stderr.write(`mapsign credentials: ${error.code}: ${error.message}\n`);
-      return error.code === 'INVALID_INPUT' ? 2 : 1;
     } finally {
       await store.close();
     }

@@ -28,12 +28,14 @@ under the client "(none)".
 
 const GROUPINGS: readonly UsageGrouping[] = ['client', 'channel', 'day'];
 
+const OPTIONS = { db: { type: 'string' }, since: { type: 'string' }, by: { type: 'string' }, json: { type: 'boolean' } } as const;
+
 /** The `usage` command. */
 export const usage: Command = {
   name: 'usage',
-  summary: 'print gateway request counts per client, channel or day',
+  options: OPTIONS,
   async run(argv, io) {
-    const { values, positionals } = parseCommandArgs(argv, { db: { type: 'string' }, since: { type: 'string' }, by: { type: 'string' }, json: { type: 'boolean' } });
+    const { values, positionals } = parseCommandArgs(argv, OPTIONS);
     if (values.help === true) {
       io.stdout.write(HELP);
       return 0;
