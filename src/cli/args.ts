@@ -8,6 +8,7 @@
  * Reusable by every command (the gateway's too): `parseCommandArgs(argv, options)`.
  */
 import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { didYouMean } from './suggest.js';
 import { UsageError } from './usage.js';
 
 /** Option definitions, as `parseArgs` takes them. */
@@ -59,7 +60,9 @@ export function parseCommandArgs<O extends OptionSpec>(argv: readonly string[], 
   } catch (error) {
     // parseArgs errors name the option and what was wrong; its advice about `--` is noise here.
     const message = error instanceof Error ? error.message.split('. To specify')[0]! : String(error);
-    throw new UsageError(`${message.replace(/\.$/, '')}.`);
+    const unknown = (error as { code?: string }).code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' ? /'(-[^'=]*)/.exec(message)?.[1] : undefined;
+    const hint = unknown === undefined ? '' : didYouMean(unknown, Object.keys(config.options).map((name) => `--${name}`));
+    throw new UsageError(`${message.replace(/\.$/, '')}.${hint}`);
   }
 }
 

@@ -6,6 +6,7 @@
  * process and the real binary is a thin adapter (`main.ts`). Exit statuses: 0 success,
  * 1 a URL or request failed (verification), 2 a usage error.
  */
+import type { OptionSpec } from './args.js';
 
 /** Standard streams and environment of one invocation. */
 export interface CliIo {
@@ -18,8 +19,8 @@ export interface CliIo {
 /** One subcommand, e.g. `sign` or `serve`. */
 export interface Command {
   readonly name: string;
-  /** One line for the command list in `mapsign --help`. */
-  readonly summary: string;
+  /** Its options, as `parseCommandArgs` takes them (`--help` is added); shell completion lists them. */
+  readonly options: OptionSpec;
   /** Runs with the arguments after the command name; resolves to the exit status. */
   run(argv: readonly string[], io: CliIo): Promise<number>;
 }

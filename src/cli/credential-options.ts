@@ -2,11 +2,12 @@
  * The credential options shared by `sign`, `verify` and `explain` — `--scheme`, `--client`,
  * `--key`, and the secret sources — turned into a parsed core `Credential`.
  *
- * What each scheme needs: google, `--client ID` (optional when the URLs carry `client=`) and a
- * base64url secret; streetmaps, `--key KEY` (same) and a base64url secret; maptiler, only the
- * token `KEY_SECRET` as the secret, which names its key itself.
+ * What each scheme needs: google, `--client ID` or `--key KEY` (neither when the URLs carry
+ * `client=` or `key=`) and a base64url secret; streetmaps, `--key KEY` (same) and a base64url
+ * secret; maptiler, only the token `KEY_SECRET` as the secret, which names its key itself.
+ * A secret of an unusual length signs; a warning goes to stderr.
  */
-import { parseCredential, type Credential, type CredentialInput, type Scheme } from '../index.js';
+import { parseCredential, unusualSecretLength, type Credential, type CredentialInput, type Scheme } from '../index.js';
 import type { CliIo } from './command.js';
 import { optionalString } from './args.js';
 import { SCHEME_HELP } from './scheme-option.js';
@@ -24,11 +25,11 @@ export const CREDENTIAL_OPTIONS = {
 /** Help text for {@link CREDENTIAL_OPTIONS}. */
 export const CREDENTIAL_HELP = `${SCHEME_HELP}
   --client ID        google: the client ID (gme-…), unless the URLs carry client=
-  --key KEY          streetmaps: the API key, unless the URLs carry key=
+  --key KEY          google or streetmaps: the API key, unless the URLs carry key=
   ${SECRET_HELP}
 
-The secret: google and streetmaps, the URL-safe base64 signing secret; maptiler, the whole
-token KEY_SECRET (it names the key, so --key is not needed).`;
+The secret: google (client ID or API key) and streetmaps, the URL-safe base64 URL signing
+secret; maptiler, the whole token KEY_SECRET (it names the key, so --key is not needed).`;
 
 type SecretIo = Pick<CliIo, 'stdin' | 'stderr' | 'env'>;
 
@@ -44,14 +45,15 @@ export interface CredentialValues {
 
 function input(scheme: Scheme, secret: string, client: string | undefined, key: string | undefined): CredentialInput {
   if (scheme.name !== 'google' && client !== undefined) {
-    throw new UsageError(`--client is for google client IDs; ${scheme.name} ${scheme.name === 'maptiler' ? 'takes its key from the token' : 'uses --key'}.`);
+    throw new UsageError(`--client is for Google client IDs; ${scheme.name} ${scheme.name === 'maptiler' ? 'takes its key from the token' : 'uses --key'} (or sign with --scheme google --client).`);
   }
-  if (scheme.name !== 'streetmaps' && key !== undefined) {
-    throw new UsageError(scheme.name === 'maptiler' ? 'A maptiler token KEY_SECRET names its key: drop --key.' : '--key is for streetmaps; google uses --client.');
+  if (scheme.name === 'maptiler' && key !== undefined) throw new UsageError('A maptiler token KEY_SECRET names its key: drop --key.');
+  if (client !== undefined && key !== undefined) {
+    throw new UsageError('Give --client (a Google client ID) or --key (an API key), not both: Google rejects a URL that carries both.');
   }
   if (scheme.name === 'maptiler') return { scheme: 'maptiler', token: secret };
-  if (scheme.name === 'google') return { scheme: 'google', secret, ...(client === undefined ? {} : { client }) };
-  return { scheme: 'streetmaps', secret, ...(key === undefined ? {} : { key }) };
+  const identity = { ...(client === undefined ? {} : { client }), ...(key === undefined ? {} : { key }) };
+  return scheme.name === 'google' ? { scheme: 'google', secret, ...identity } : { scheme: 'streetmaps', secret, ...identity };
 }
 
 /**
@@ -72,5 +74,8 @@ export async function credentialFrom(values: CredentialValues, scheme: Scheme, i
     if (options.required) throw new UsageError(missingSecretMessage());
     return undefined;
   }
-  return parseCredential(input(scheme, secret, client, key));
+  const credential = parseCredential(input(scheme, secret, client, key));
+  const warning = unusualSecretLength(credential.secret, scheme.usualSecretBytes);
+  if (warning !== undefined) io.stderr.write(`mapsign: warning: ${warning}\n`);
+  return credential;
 }

@@ -1,7 +1,8 @@
 /**
  * Renders the core's `ExplainReport` for people: the verdict, the exact signed string, the
  * provided versus expected signature, the parameters, the warnings and the most likely cause
- * of a mismatch. Pure text in, text out; colours come from a {@link Style}.
+ * of a mismatch with the string the client signed, and the correctly signed URL to use instead.
+ * Pure text in, text out; colours come from a {@link Style}.
  */
 import { getScheme, type ExplainReport } from '../index.js';
 import type { Style } from './style.js';
@@ -52,8 +53,13 @@ export function renderExplainReport(report: ExplainReport, style: Style): string
     ...section(
       style,
       report.likelyCauses.length === 1 ? 'Most likely cause' : 'Likely causes',
-      report.likelyCauses.flatMap((c) => [`${c.confirmed ? style.red('confirmed') : style.yellow('likely')}  ${c.title}`, `  ${style.dim('fix:')} ${c.fix}`]),
+      report.likelyCauses.flatMap((c) => [
+        `${c.confirmed ? style.red('confirmed') : style.yellow('likely')}  ${c.title}`,
+        ...(c.clientSigned === undefined ? [] : [`  ${style.dim('signed:')}    ${c.clientSigned}`, `  ${style.dim('should be:')} ${report.signedString ?? ''}`]),
+        `  ${style.dim('fix:')} ${c.fix}`,
+      ]),
     ),
+    ...section(style, 'Signed correctly', report.signedUrl === undefined ? [] : [style.green(report.signedUrl)]),
   ];
   return `${lines.join('\n')}\n`;
 }

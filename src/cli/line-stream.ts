@@ -22,6 +22,8 @@ export interface StreamLinesOptions {
   readonly onOverlong: (lineNumber: number) => boolean;
   /** Called after each chunk with the bytes read and lines seen so far. */
   readonly onProgress?: (bytes: number, lines: number) => void;
+  /** Written for a blank or over-long line (`'\n'` keeps output lines aligned with input lines); nothing by default. */
+  readonly placeholder?: string;
 }
 
 /** How a run ended. */
@@ -59,7 +61,14 @@ export async function streamLines(input: AsyncIterable<Buffer | string>, output:
     // Whitespace around a URL in text is not part of it (RFC 3986, appendix C); checking the
     // end characters first keeps trim() off the hot path, as URLs rarely have any.
     const text = line !== '' && (line.charCodeAt(0) <= 32 || line.charCodeAt(line.length - 1) <= 32) ? line.trim() : line;
-    return text === '' || handle(text, lineNumber, out);
+    if (text !== '') return handle(text, lineNumber, out);
+    if (options.placeholder !== undefined) out.push(options.placeholder);
+    return true;
+  };
+  const overlong = (): boolean => {
+    lineNumber += 1;
+    if (options.placeholder !== undefined) out.push(options.placeholder);
+    return options.onOverlong(lineNumber);
   };
   const flush = async (): Promise<void> => {
     await writeRespectingBackpressure(output, out.join(''));
@@ -74,8 +83,7 @@ export async function streamLines(input: AsyncIterable<Buffer | string>, output:
       let keepGoing: boolean;
       if (skipping) {
         skipping = false;
-        lineNumber += 1;
-        keepGoing = options.onOverlong(lineNumber);
+        keepGoing = overlong();
       } else {
         keepGoing = take(carry + text.slice(start, end));
       }
@@ -96,8 +104,7 @@ export async function streamLines(input: AsyncIterable<Buffer | string>, output:
   }
   let stopped = false;
   if (skipping) {
-    lineNumber += 1;
-    stopped = !options.onOverlong(lineNumber);
+    stopped = !overlong();
   } else {
     const rest = carry + decoder.end();
     if (rest !== '') stopped = !take(rest);

@@ -9,6 +9,7 @@ import { readFileSync } from 'node:fs';
 import type { CliIo } from './command.js';
 import { COMMANDS } from './commands/index.js';
 import { runCommand } from './run-command.js';
+import { didYouMean } from './suggest.js';
 import { reportUsageError } from './usage.js';
 
 function version(): string {
@@ -17,10 +18,9 @@ function version(): string {
   return pkg.version;
 }
 
-async function overview(): Promise<string> {
-  const commands = await Promise.all(COMMANDS.map((entry) => entry.load()));
-  const width = Math.max(...commands.map((c) => c.name.length));
-  const list = commands.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`).join('\n');
+function overview(): string {
+  const width = Math.max(...COMMANDS.map((c) => c.name.length));
+  const list = COMMANDS.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`).join('\n');
   return `Usage: mapsign COMMAND [options]
 
 Sign, verify and explain signed URLs for map web services (google, streetmaps, maptiler).
@@ -51,7 +51,7 @@ Examples:
 export async function main(argv: readonly string[], io: CliIo): Promise<number> {
   const [first, ...rest] = argv;
   if (first === undefined || first === '-h' || first === '--help' || (first === 'help' && rest.length === 0)) {
-    (first === undefined ? io.stderr : io.stdout).write(await overview());
+    (first === undefined ? io.stderr : io.stdout).write(overview());
     return first === undefined ? 2 : 0;
   }
   if (first === '-v' || first === '--version') {
@@ -62,9 +62,10 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
   const name = helpFor ?? first;
   const entry = COMMANDS.find((c) => c.name === name);
   if (entry === undefined) {
-    const known = COMMANDS.map((c) => c.name).join(', ');
+    const names = COMMANDS.map((c) => c.name);
     const what = name.startsWith('-') ? `Unknown option ${JSON.stringify(name)}` : `Unknown command ${JSON.stringify(name)}`;
-    return reportUsageError(io, undefined, `${what}; the commands are ${known}.`);
+    const hint = name.startsWith('-') ? didYouMean(name, ['--help', '--version']) : didYouMean(name, names);
+    return reportUsageError(io, undefined, `${what}; the commands are ${names.join(', ')}.${hint}`);
   }
   return runCommand(await entry.load(), helpFor === undefined ? rest : ['--help'], io);
 }

@@ -3,6 +3,7 @@
  * against the core's scheme registry, with the valid names in the error.
  */
 import { getScheme, isMapsignError, SCHEME_NAMES, type Scheme } from '../index.js';
+import { didYouMean } from './suggest.js';
 import { UsageError } from './usage.js';
 
 /** Help text line for `--scheme`. */
@@ -23,7 +24,7 @@ export function schemeOption(value: unknown, required: boolean): Scheme | undefi
   try {
     return getScheme(value);
   } catch (error) {
-    if (isMapsignError(error, 'UNKNOWN_SCHEME')) throw new UsageError(error.message);
+    if (isMapsignError(error, 'UNKNOWN_SCHEME')) throw new UsageError(`${error.message}${didYouMean(String(value), SCHEME_NAMES)}`);
     throw error;
   }
 }

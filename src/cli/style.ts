@@ -1,8 +1,12 @@
 /**
  * Terminal styling: ANSI colours when the output is a terminal and `NO_COLOR` is unset
  * (https://no-color.org), plain text otherwise, so piped output and logs stay clean.
+ * `--color always|never` decides outright; otherwise `FORCE_COLOR` (any value but `0` or
+ * `false`) turns colour on even through a pipe and wins over `NO_COLOR`, as in Node itself.
  */
 import type { CliIo } from './command.js';
+import { didYouMean } from './suggest.js';
+import { UsageError } from './usage.js';
 
 /** Text styles; each returns its input unchanged when colour is off. */
 export interface Style {
@@ -17,13 +21,39 @@ export interface Style {
 const wrap = (open: number, close: number) => (text: string) => `\x1b[${open}m${text}\x1b[${close}m`;
 const plain = (text: string): string => text;
 
+/** When to colour, as `--color` takes it. */
+export type ColorWhen = 'auto' | 'always' | 'never';
+
+/** Options for `parseCommandArgs`: `--color WHEN`. */
+export const COLOR_OPTIONS = { color: { type: 'string' } } as const;
+/** Help text for {@link COLOR_OPTIONS}. */
+export const COLOR_HELP = '--color WHEN       auto (default: on a terminal), always or never; FORCE_COLOR=1 and NO_COLOR work too';
+
 /**
- * The style for `io.stdout`: colours on a terminal unless `NO_COLOR` is set (to anything non-empty).
+ * The `--color` value, checked; a {@link UsageError} for anything else.
  *
- * @example const s = styleFor(io); io.stdout.write(s.red('invalid'))
+ * @example colorOption(values.color) // 'auto' when absent
  */
-export function styleFor(io: Pick<CliIo, 'stdout' | 'env'>): Style {
-  const colour = io.stdout.isTTY === true && (io.env.NO_COLOR ?? '') === '' && io.env.TERM !== 'dumb';
+export function colorOption(value: unknown): ColorWhen {
+  if (value === undefined) return 'auto';
+  if (value === 'auto' || value === 'always' || value === 'never') return value;
+  throw new UsageError(`--color takes auto, always or never, not ${JSON.stringify(String(value).slice(0, 20))}.${didYouMean(String(value), ['auto', 'always', 'never'])}`);
+}
+
+function wantsColour(io: Pick<CliIo, 'stdout' | 'env'>, when: ColorWhen): boolean {
+  if (when !== 'auto') return when === 'always';
+  const force = io.env.FORCE_COLOR;
+  if (force !== undefined) return force !== '0' && force !== 'false';
+  return io.stdout.isTTY === true && (io.env.NO_COLOR ?? '') === '' && io.env.TERM !== 'dumb';
+}
+
+/**
+ * The style for `io.stdout` (see the module comment for when it colours).
+ *
+ * @example const s = styleFor(io, colorOption(values.color)); io.stdout.write(s.red('invalid'))
+ */
+export function styleFor(io: Pick<CliIo, 'stdout' | 'env'>, when: ColorWhen = 'auto'): Style {
+  const colour = wantsColour(io, when);
   if (!colour) return { bold: plain, dim: plain, red: plain, green: plain, yellow: plain, cyan: plain };
   return { bold: wrap(1, 22), dim: wrap(2, 22), red: wrap(31, 39), green: wrap(32, 39), yellow: wrap(33, 39), cyan: wrap(36, 39) };
 }

@@ -20,6 +20,7 @@ export const URL_BATCH_OPTIONS = {
   output: { type: 'string', short: 'o' },
   strict: { type: 'boolean' },
   json: { type: 'boolean' },
+  'keep-order': { type: 'boolean' },
 } as const;
 
 /** Help text for {@link URL_BATCH_OPTIONS}. */
@@ -27,6 +28,8 @@ export const URL_BATCH_HELP = `-i, --input FILE   read URLs from FILE, one per l
                      whitespace around a line is ignored, blank lines are skipped
   -o, --output FILE  write to FILE instead of stdout
   --strict           stop at the first URL that fails
+  --keep-order       one output line per input line: a failed, blank or over-long line leaves
+                     an empty line, so line N of the output belongs to line N of the input
   --json             one JSON object per URL, with its line number`;
 
 /** Bytes per read from --input (and a quarter of the --output buffer). */
@@ -45,7 +48,7 @@ export type UrlHandler = (url: string, lineNumber: number, out: string[]) => boo
 export interface UrlBatch {
   /** The command name, for messages. */
   readonly command: string;
-  readonly values: { readonly input?: unknown; readonly output?: unknown; readonly strict?: unknown };
+  readonly values: { readonly input?: unknown; readonly output?: unknown; readonly strict?: unknown; readonly 'keep-order'?: unknown };
   readonly urls: readonly string[];
 }
 
@@ -117,9 +120,13 @@ export async function runUrlBatch(source: UrlSource, io: CliIo, makeHandler: (re
   };
   const handler = makeHandler(report);
   const strict = batch.values.strict === true;
+  const keepOrder = batch.values['keep-order'] === true;
   let failures = 0;
   const counted: UrlHandler = (url, lineNumber, out) => {
+    const before = out.length;
     if (handler(url, lineNumber, out)) return true;
+    // A failure that wrote nothing (plain `sign`) still takes its line under --keep-order.
+    if (keepOrder && out.length === before) out.push('\n');
     failures += 1;
     return !strict;
   };
@@ -137,7 +144,7 @@ export async function runUrlBatch(source: UrlSource, io: CliIo, makeHandler: (re
         failures += 1;
         return !strict;
       };
-      await streamLines(stream, output, counted, { maxLineLength: MAX_LINE_LENGTH, onOverlong, onProgress: (b, l) => progress.update(b, l) });
+      await streamLines(stream, output, counted, { maxLineLength: MAX_LINE_LENGTH, onOverlong, onProgress: (b, l) => progress.update(b, l), ...(keepOrder ? { placeholder: '\n' } : {}) });
       progress.clear();
     }
   } finally {

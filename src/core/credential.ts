@@ -18,6 +18,12 @@ export interface Credential {
   readonly scheme: SchemeName;
   /** `client` ID or API `key`; `undefined` when the URLs to sign already carry it. */
   readonly id: string | undefined;
+  /**
+   * The parameter `id` is sent as. Google has two identities (a client ID in `client=`, an API
+   * key in `key=`). When `undefined`: the scheme's usual one (`client=` for Google) if `id` is
+   * set, else whichever the URL carries.
+   */
+  readonly param?: IdentityParam | undefined;
   readonly secret: Secret;
 }
 
@@ -28,11 +34,13 @@ export interface VerifierCredential {
   /** Current secret first, then secrets still inside their rotation overlap. */
   readonly secrets: readonly Secret[];
   readonly revoked?: boolean;
+  /** The parameter `id` is sent as; default the scheme's usual one (`client=` for Google). */
+  readonly param?: IdentityParam | undefined;
 }
 
 /** Credential text as people hold it, before parsing. */
 export type CredentialInput =
-  | { readonly scheme: 'google'; readonly client?: string; readonly secret: string }
+  | { readonly scheme: 'google'; readonly client?: string; readonly key?: string; readonly secret: string }
   | { readonly scheme: 'streetmaps'; readonly key?: string; readonly secret: string }
   | { readonly scheme: 'maptiler'; readonly token: string };
 

@@ -10,11 +10,13 @@ import { base64Padding } from './base64.js';
 import { timingSafeEqualText } from './constant-time.js';
 import type { Credential, SchemeName } from './credential.js';
 import { isMapsignError } from './errors.js';
-import type { HmacRequest } from './hmac.js';
+import { DIGEST_BYTES, type HmacRequest } from './hmac.js';
 import { cause, mistakeCandidates, type LikelyCause } from './mistakes.js';
 import { getScheme } from './schemes/index.js';
+import { unusualSecretLength } from './secret-text.js';
 import { guessScheme } from './guess.js';
-import { decodeQueryComponent, findParams, listParams, splitUrl, type RawUrl } from './url-parts.js';
+import { finishSignature, planSignature, type SignPlan } from './sign.js';
+import { decodeQueryComponent, findParams, joinUrl, listParams, splitUrl, type RawUrl } from './url-parts.js';
 import { prepareVerification, REASON_MESSAGES, type VerifyOptions, type VerifyReason } from './verify.js';
 import { collectWarnings, type UrlWarning } from './warnings.js';
 
@@ -44,6 +46,11 @@ export interface ExplainReport {
   readonly providedSignature: string | undefined;
   /** What the signature should be (only with a secret), URL-safe base64 with padding. */
   readonly expectedSignature: string | undefined;
+  /**
+   * The URL signed correctly with the given secret, ready to send instead: only when its
+   * signature is missing or wrong and the URL can be signed (a `#fragment` is dropped).
+   */
+  readonly signedUrl?: string;
   readonly warnings: readonly UrlWarning[];
   readonly likelyCauses: readonly LikelyCause[];
 }
@@ -72,6 +79,27 @@ function withoutLastSignature(query: string): { query: string; signature: string
   return { query: before === '' ? after : after === '' ? before : `${before}&${after}`, signature: last.value };
 }
 
+/** Adds a warning when the secret is not of a length the provider issues (it still signs). */
+function withSecretWarning(warnings: UrlWarning[], credential: Credential | undefined): UrlWarning[] {
+  const message = credential === undefined ? undefined : unusualSecretLength(credential.secret, getScheme(credential.scheme).usualSecretBytes);
+  return message === undefined ? warnings : [...warnings, { code: 'SECRET_LENGTH', message, positions: [] }];
+}
+
+/**
+ * The URL without its signature (and fragment), signed as `signUrl` would; `undefined` when it
+ * cannot be signed (the refusal is what the report already explains).
+ */
+function* signCorrectly(parts: { origin: string; path: string; query: string | undefined }, credential: Credential, options: ExplainOptions): Generator<HmacRequest, string | undefined, string> {
+  let plan: SignPlan;
+  try {
+    plan = planSignature(joinUrl(parts), credential, options.maxLength === undefined ? {} : { maxLength: options.maxLength });
+  } catch (error) {
+    if (isMapsignError(error)) return undefined;
+    throw error;
+  }
+  return finishSignature(plan, yield plan);
+}
+
 const unpadded = (signature: string): string => signature.replace(/(?:=|%3D)+$/i, '');
 
 /**
@@ -86,7 +114,7 @@ export function* explainSteps(url: string, credential: Credential | undefined, o
     url,
     scheme: scheme.name,
     schemeGuessed: guessed,
-    warnings: collectWarnings(url, parts, options.maxLength),
+    warnings: withSecretWarning(collectWarnings(url, parts, options.maxLength, Math.ceil(DIGEST_BYTES[scheme.algorithm] / 3) * 4), credential),
     origin: parts?.origin,
     path: parts?.path,
     params: (parts?.query === undefined ? [] : listParams(parts.query)).map((p) => ({ name: p.name, rawValue: p.value, value: decodeQueryComponent(p.value) })),
@@ -112,17 +140,20 @@ export function* explainSteps(url: string, credential: Credential | undefined, o
   }
   const reason = failure?.reason ?? 'SIGNATURE_MISMATCH';
   const message = failure?.message ?? REASON_MESSAGES.SIGNATURE_MISMATCH;
-  if (signature === undefined) return { ...report, verdict: 'invalid', reason, message, expectedSignature, likelyCauses: [] };
+  const fixed = yield* signCorrectly({ origin, path: parts.path, query: parts.query === undefined ? undefined : query }, credential, options);
+  const withFix = fixed === undefined ? report : { ...report, signedUrl: fixed };
+  if (signature === undefined) return { ...withFix, verdict: 'invalid', reason, message, expectedSignature, likelyCauses: [] };
   const provided = unpadded(signature);
   const causes: LikelyCause[] = [];
   if (provided === expected && reason === 'SIGNATURE_NOT_LAST') causes.push(cause('SIGNATURE_NOT_LAST', true));
   if (/[+/]/.test(provided) && provided.replace(/\+/g, '-').replace(/\//g, '_') === expected) causes.push(cause('STANDARD_BASE64', true));
   if (causes.length === 0) {
-    for (const candidate of mistakeCandidates({ scheme, origin, path: parts.path, query, secret: credential.secret })) {
+    for (const candidate of mistakeCandidates({ scheme, identityParam: credential.param ?? (findParams(query, 'client').length > 0 ? 'client' : 'key'), origin, path: parts.path, query, secret: credential.secret })) {
       if (causes.some((c) => c.code === candidate.cause)) continue;
-      if ((yield candidate.request) === provided) causes.push(cause(candidate.cause, true));
+      if ((yield candidate.request) !== provided) continue;
+      causes.push(cause(candidate.cause, true, candidate.request.message === signedString ? undefined : candidate.request.message));
     }
   }
   if (causes.length === 0 && reason === 'SIGNATURE_MISMATCH') causes.push(cause('UNEXPLAINED', false));
-  return { ...report, verdict: 'invalid', reason, message, expectedSignature, likelyCauses: causes };
+  return { ...withFix, verdict: 'invalid', reason, message, expectedSignature, likelyCauses: causes };
 }

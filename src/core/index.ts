@@ -15,6 +15,7 @@ export { CAUSES, type CauseCode, type LikelyCause } from './mistakes.js';
 export { getScheme, SCHEME_NAMES, SCHEMES } from './schemes/index.js';
 export type { CredentialText, Scheme } from './schemes/scheme.js';
 export { Secret } from './secret.js';
+export { unusualSecretLength, type SecretLengths } from './secret-text.js';
 export type { SignOptions } from './sign.js';
 export { REASON_MESSAGES, type VerifyFailure, type VerifyOptions, type VerifyReason, type VerifyResult, type VerifySource, type VerifySuccess } from './verify.js';
 export type { UrlWarning, WarningCode } from './warnings.js';

@@ -4,6 +4,7 @@
  * user sent, that mistake is *confirmed*: explain reports it with the fix.
  */
 import { encodeBase64url, encodeBase64urlNoPadding, encodeHex } from './base64.js';
+import type { IdentityParam } from './credential.js';
 import type { HmacAlgorithm, HmacRequest } from './hmac.js';
 import { revealSecretBytes, Secret } from './secret.js';
 import type { Scheme } from './schemes/scheme.js';
@@ -32,6 +33,11 @@ export interface LikelyCause {
   readonly fix: string;
   /** True when re-signing with this mistake reproduces the provided signature exactly. */
   readonly confirmed: boolean;
+  /**
+   * For a confirmed mistake in the signed string: the string the client actually signed, to set
+   * beside the right one. Absent when the string was right and the key, hash or encoding was not.
+   */
+  readonly clientSigned?: string;
 }
 
 /** Title and fix for each cause. */
@@ -48,17 +54,19 @@ export const CAUSES: Readonly<Record<CauseCode, { readonly title: string; readon
   HTTP_VS_HTTPS: { title: 'The URL was signed with the other protocol (http versus https).', fix: 'This scheme signs the whole URL: sign the URL with the protocol it is sent with.' },
   WRONG_SCHEME: { title: "The signature was made with another provider's method (other hash, or path-only versus whole URL).", fix: 'Choose the scheme of the service you call: Google/Streetmaps sign /path?query with HMAC-SHA1; MapTiler signs the whole URL with HMAC-SHA256.' },
   SECRET_NOT_DECODED: { title: 'The secret text was used as the key without decoding it.', fix: 'Decode the secret first (base64url for Google and Streetmaps, hex for MapTiler) and use the bytes as the HMAC key.' },
-  UNEXPLAINED: { title: 'No common mistake reproduces the signature: most likely a different secret, or the URL changed after signing.', fix: 'Check that the secret belongs to this client or key, then compare the signed string above with what your code signs.' },
+  UNEXPLAINED: { title: 'No common mistake reproduces the signature: most likely a different secret, or the URL changed after signing.', fix: 'Check that the secret belongs to this client or key, then compare the signed string in this report with what your code signs.' },
 };
 
-/** A cause with its text. */
-export function cause(code: CauseCode, confirmed: boolean): LikelyCause {
-  return { code, ...CAUSES[code], confirmed };
+/** A cause with its text (and, confirmed, the string the client signed when it was not the right one). */
+export function cause(code: CauseCode, confirmed: boolean, clientSigned?: string): LikelyCause {
+  return clientSigned === undefined ? { code, ...CAUSES[code], confirmed } : { code, ...CAUSES[code], confirmed, clientSigned };
 }
 
 /** The pieces of a URL a signer could have got wrong. */
 export interface MistakeContext {
   readonly scheme: Scheme;
+  /** The identity parameter the URL carries (`client` or `key`). */
+  readonly identityParam: IdentityParam;
   readonly origin: string;
   readonly path: string;
   /** The query without the signature parameter. */
@@ -91,7 +99,7 @@ const caseOfEscapes = (text: string, upper: boolean): string =>
 
 /** Every re-signing worth trying for `context`; variants equal to the correct string are left out. */
 export function mistakeCandidates(context: MistakeContext): MistakeCandidate[] {
-  const { scheme, origin, path, query, secret } = context;
+  const { scheme, identityParam, origin, path, query, secret } = context;
   const other: HmacAlgorithm = scheme.algorithm === 'SHA-1' ? 'SHA-256' : 'SHA-1';
   const compose = (p: string, q: string, o = origin, signs = scheme.signs): string | undefined =>
     signs === 'full-url' ? (o === '' ? undefined : `${o}${p}?${q}`) : `${p}?${q}`;
@@ -113,8 +121,8 @@ export function mistakeCandidates(context: MistakeContext): MistakeCandidate[] {
   add('DECODED_QUERY', compose(path, decodeSafely(query.replace(/\+/g, ' '))));
   const withoutChannel = withoutParam(query, 'channel');
   add('SIGNED_BEFORE_CHANNEL', compose(path, withoutChannel));
-  add('SIGNED_BEFORE_IDENTITY', compose(path, withoutParam(query, scheme.identityParam)));
-  add('SIGNED_BEFORE_IDENTITY', compose(path, withoutParam(withoutChannel, scheme.identityParam)));
+  add('SIGNED_BEFORE_IDENTITY', compose(path, withoutParam(query, identityParam)));
+  add('SIGNED_BEFORE_IDENTITY', compose(path, withoutParam(withoutChannel, identityParam)));
   if (scheme.signs === 'full-url' && origin !== '') {
     const swapped = origin.startsWith('https:') ? `http:${origin.slice(6)}` : `https:${origin.slice(5)}`;
     add('HTTP_VS_HTTPS', compose(path, query, swapped));

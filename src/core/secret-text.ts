@@ -8,18 +8,34 @@ import { decodeBase64urlIgnorePadding, decodeHex } from './base64.js';
 import { MapsignError } from './errors.js';
 import { Secret } from './secret.js';
 
-/** Byte-length bounds for a secret. */
-export interface SecretBounds {
+/**
+ * The decoded lengths a provider issues. Only a guide: any non-empty byte string is a valid
+ * HMAC key (RFC 2104 hashes longer keys and pads shorter ones), and reference signers accept
+ * every length, so another length is a warning ({@link unusualSecretLength}), never a refusal.
+ */
+export interface SecretLengths {
   readonly label: string;
   readonly minBytes: number;
   readonly maxBytes: number;
 }
 
-function describeLength(bounds: SecretBounds): string {
+function describeLength(bounds: SecretLengths): string {
   return bounds.minBytes === bounds.maxBytes ? `${bounds.minBytes} bytes` : `${bounds.minBytes} to ${bounds.maxBytes} bytes`;
 }
 
-function checkText(text: unknown, bounds: SecretBounds): string {
+/**
+ * A warning when `secret` is not of a length the provider issues, else `undefined`. The message
+ * gives lengths only, never the secret.
+ *
+ * @example unusualSecretLength(secret, { label: 'Google signing secret', minBytes: 20, maxBytes: 20 })
+ * // 'The Google signing secret decodes to 16 bytes, not the usual 20 bytes; it signs, but …'
+ */
+export function unusualSecretLength(secret: Secret, bounds: SecretLengths): string | undefined {
+  if (secret.length >= bounds.minBytes && secret.length <= bounds.maxBytes) return undefined;
+  return `The ${bounds.label} decodes to ${secret.length} bytes, not the usual ${describeLength(bounds)}; it signs, but check it was copied whole.`;
+}
+
+function checkText(text: unknown, bounds: SecretLengths): string {
   if (typeof text !== 'string' || text.trim() === '') {
     throw new MapsignError('INVALID_SECRET', `The ${bounds.label} is missing: pass the secret text exactly as your provider issued it.`);
   }
@@ -27,11 +43,11 @@ function checkText(text: unknown, bounds: SecretBounds): string {
 }
 
 /**
- * Decodes a URL-safe base64 secret, with or without `=` padding.
+ * Decodes a URL-safe base64 secret, with or without `=` padding, of any non-empty length.
  *
  * @example parseBase64urlSecret('vNIXE0xscrmjlyV-12Nj_BvUPaw=', { label: 'Google signing secret', minBytes: 20, maxBytes: 20 })
  */
-export function parseBase64urlSecret(text: unknown, bounds: SecretBounds): Secret {
+export function parseBase64urlSecret(text: unknown, bounds: SecretLengths): Secret {
   const trimmed = checkText(text, bounds);
   const bad = /[^A-Za-z0-9\-_=]/.exec(trimmed);
   if (bad !== null) {
@@ -45,26 +61,18 @@ export function parseBase64urlSecret(text: unknown, bounds: SecretBounds): Secre
   if (bytes === undefined) {
     throw new MapsignError('INVALID_SECRET', `The ${bounds.label} is not valid base64 (${trimmed.length} characters, wrong length or padding): check it was copied whole.`);
   }
-  return checkLength(bytes, bounds);
+  // Never empty: empty text is refused above, and no non-empty text decodes to zero bytes.
+  return new Secret(bytes);
 }
 
-/** Decodes a hex secret (either case). */
-export function parseHexSecret(text: unknown, bounds: SecretBounds): Secret {
+/** Decodes a hex secret (either case) of any non-empty length. */
+export function parseHexSecret(text: unknown, bounds: SecretLengths): Secret {
   const trimmed = checkText(text, bounds);
   const bytes = decodeHex(trimmed);
   if (bytes === undefined) {
     throw new MapsignError('INVALID_SECRET', `The ${bounds.label} must be hexadecimal (0-9, a-f) with an even number of digits; it has ${trimmed.length} characters.`);
   }
-  return checkLength(bytes, bounds);
-}
-
-function checkLength(bytes: Uint8Array, bounds: SecretBounds): Secret {
-  if (bytes.length < bounds.minBytes || bytes.length > bounds.maxBytes) {
-    throw new MapsignError(
-      'INVALID_SECRET',
-      `The ${bounds.label} should decode to ${describeLength(bounds)}, but decodes to ${bytes.length}: check it was copied whole.`,
-    );
-  }
+  // Never empty: empty text is refused above, and no non-empty text decodes to zero bytes.
   return new Secret(bytes);
 }
 

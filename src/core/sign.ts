@@ -11,12 +11,15 @@
  *   or refused (`'reject'`: `UNENCODED_CHARACTER`); the output carries exactly the signed bytes;
  * - `.`/`..` path segments, which clients resolve away: `DOT_SEGMENT`;
  * - a URL that already has `signature=`: `ALREADY_SIGNED`;
+ * - the identity (`client=` or `key=`) chosen by the credential or the URL (`identity-choice.ts`),
+ *   never empty or undecodable, and `channel=` in the form Google takes for it;
  * - a signed URL over `maxLength` (2048 by default): `URL_TOO_LONG`.
  */
 import { base64Padding } from './base64.js';
-import type { Credential } from './credential.js';
+import type { Credential, IdentityParam } from './credential.js';
 import { encodeLiteral, encodeUnsendable, firstUnsendable, hasDotSegment, isSendableAsIs } from './encoding.js';
 import { MapsignError } from './errors.js';
+import { chooseIdentity } from './identity-choice.js';
 import { DIGEST_BYTES, type HmacRequest } from './hmac.js';
 import { MAX_URL_LENGTH } from './limits.js';
 import { getScheme } from './schemes/index.js';
@@ -25,7 +28,10 @@ import { decodeQueryComponent, findParams, hasParam, indexOfParam, joinUrl, para
 
 /** Options for signing. */
 export interface SignOptions {
-  /** Adds `channel=NAME` (Google reporting channel) unless the URL already has it. */
+  /**
+   * Adds `channel=` (Google's usage-reporting channel) unless the URL already has it: a name
+   * with a client ID, a number from 0 to 999 with an API key.
+   */
   readonly channel?: string;
   /** What to do with characters that must be percent-encoded: encode them (default) or throw. */
   readonly unsendable?: 'encode' | 'reject';
@@ -39,19 +45,19 @@ export interface SignPlan extends HmacRequest {
   readonly unsigned: string;
 }
 
-const OTHER_IDENTITY = { client: 'key', key: 'client' } as const;
-
 /** Appends `pair` to a raw query, adding `&` only where the query needs one. */
 function appendParam(query: string | undefined, pair: string): string {
   if (query === undefined || query === '') return pair;
   return query.endsWith('&') ? query + pair : `${query}&${pair}`;
 }
 
-function checkChannel(channel: string): string {
-  if (!/^[A-Za-z0-9._-]{1,64}$/.test(channel)) {
-    throw new MapsignError('INVALID_ARGUMENT', 'A channel must be 1 to 64 ASCII letters, digits, periods, underscores or hyphens.');
-  }
-  return channel;
+/**
+ * Google's channel rules per identity: with a client ID a channel is a name (ASCII letters,
+ * digits, `.`, `_`, `-`); with an API key it is a number from 0 to 999.
+ */
+function channelProblem(channel: string, numeric: boolean): string | undefined {
+  if (numeric) return /^(?:0|[1-9][0-9]{0,2})$/.test(channel) ? undefined : 'with an API key (key=) a channel is a number from 0 to 999';
+  return /^[A-Za-z0-9._-]{1,64}$/.test(channel) ? undefined : 'a channel is 1 to 64 ASCII letters, digits, periods, underscores or hyphens';
 }
 
 function sendable(text: string, where: string, mode: 'encode' | 'reject'): string {
@@ -65,35 +71,49 @@ function sendable(text: string, where: string, mode: 'encode' | 'reject'): strin
 }
 
 /** Puts the credential's identity parameter into the query, per the scheme's rules. */
-function withIdentity(scheme: Scheme, credential: Credential, query: string | undefined): string {
-  const param = scheme.identityParam;
-  if (query !== undefined && hasParam(query, OTHER_IDENTITY[param])) {
-    throw new MapsignError('CLIENT_AND_KEY', `The URL has both client= and key=; servers reject that. Remove ${OTHER_IDENTITY[param]}= to sign with a ${scheme.title} credential.`);
-  }
+function withIdentity(scheme: Scheme, credential: Credential, query: string | undefined): { query: string; param: IdentityParam } {
+  const param = chooseIdentity(scheme, credential, query);
   const at = query === undefined ? -1 : indexOfParam(query, param);
-  if (at >= 0 && indexOfParam(query!, param, at + 1) >= 0) {
+  // chooseIdentity refuses a URL without the parameter when the credential names no id.
+  if (at < 0) return { query: appendParam(query, `${param}=${encodeLiteral(credential.id!, 'percent')}`), param };
+  if (indexOfParam(query!, param, at + 1) >= 0) {
     throw new MapsignError('DUPLICATE_PARAMETER', `The URL has ${findParams(query!, param).length} ${param}= parameters; keep exactly one.`);
   }
-  if (at < 0) {
-    if (credential.id === undefined) {
-      throw new MapsignError('MISSING_CREDENTIAL_ID', `The URL has no ${param}= parameter and the credential names none: pass the ${param} with the credential.`);
-    }
-    return appendParam(query, `${param}=${encodeLiteral(credential.id, 'percent')}`);
-  }
   const existing = paramAt(query!, param, at);
-  if (credential.id === undefined || existing.value === credential.id || decodeQueryComponent(existing.value) === credential.id) return query!;
+  const value = decodeQueryComponent(existing.value);
+  if (credential.id === undefined) {
+    if (value === undefined || value === '') {
+      const what = value === undefined ? 'is not percent-encoded UTF-8' : 'is empty';
+      throw new MapsignError('MISSING_CREDENTIAL_ID', `The URL's ${param}= ${what}, so no server can tell whose signature it is; put the ${param === 'client' ? 'client ID' : 'key'} there, or pass it with the credential (${param}, --${param}).`);
+    }
+    return { query: query!, param };
+  }
+  if (existing.value === credential.id || value === credential.id) return { query: query!, param };
   if (scheme.onOtherIdentity === 'replace') {
-    return `${query!.slice(0, existing.start)}${param}=${encodeLiteral(credential.id, 'percent')}${query!.slice(existing.end)}`;
+    return { query: `${query!.slice(0, existing.start)}${param}=${encodeLiteral(credential.id, 'percent')}${query!.slice(existing.end)}`, param };
   }
   throw new MapsignError('CREDENTIAL_MISMATCH', `The URL's ${param}= differs from the credential's ${param}; the signature would be refused. Sign with the matching credential or fix the URL.`);
 }
 
-function withChannel(query: string, channel: string | undefined): string {
-  if (channel === undefined) return query;
-  const present = findParams(query, 'channel');
-  if (present.length === 0) return appendParam(query, `channel=${checkChannel(channel)}`);
-  if (present.length === 1 && present[0]!.value === channel) return query;
-  throw new MapsignError('INVALID_ARGUMENT', 'The URL already has a different channel= parameter; remove it or drop the channel option.');
+function withChannel(query: string, channel: string | undefined, numeric: boolean): string {
+  const at = indexOfParam(query, 'channel');
+  if (at < 0 && channel === undefined) return query;
+  if (at >= 0 && indexOfParam(query, 'channel', at + 1) >= 0) {
+    throw new MapsignError('DUPLICATE_PARAMETER', `The URL has ${findParams(query, 'channel').length} channel= parameters; keep exactly one.`);
+  }
+  const existing = at < 0 ? undefined : paramAt(query, 'channel', at);
+  if (channel !== undefined) {
+    const problem = channelProblem(channel, numeric);
+    if (problem !== undefined) throw new MapsignError('INVALID_ARGUMENT', `The channel option is not a valid channel: ${problem}.`);
+    if (existing === undefined) return appendParam(query, `channel=${channel}`);
+    if (existing.value !== channel) throw new MapsignError('INVALID_ARGUMENT', 'The URL already has a different channel= parameter; remove it or drop the channel option.');
+  }
+  if (existing !== undefined && numeric) {
+    const value = decodeQueryComponent(existing.value) ?? '';
+    const problem = channelProblem(value, true);
+    if (problem !== undefined) throw new MapsignError('INVALID_ARGUMENT', `The URL's channel= is ${JSON.stringify(value.slice(0, 20))}, but ${problem}: use a number, or sign with the client ID (client, --client) for a named channel.`);
+  }
+  return query;
 }
 
 /**
@@ -118,7 +138,8 @@ export function planSignature(url: string, credential: Credential, options: Sign
   if (query !== undefined && hasParam(query, 'signature')) {
     throw new MapsignError('ALREADY_SIGNED', 'The URL already has a signature= parameter; sign the URL without it.');
   }
-  query = withChannel(withIdentity(scheme, credential, query), options.channel);
+  const identity = withIdentity(scheme, credential, query);
+  query = withChannel(identity.query, options.channel, scheme.name === 'google' && identity.param === 'key');
   // Nothing added or re-encoded: the input is already the URL to emit (common in build scripts
   // that add client= themselves), and its tail is the string to sign — no copies.
   const unchanged = parts.verbatim && path === parts.path && query === parts.query;

@@ -3,8 +3,11 @@
  *
  * The WHATWG `URL` class resolves `..`, re-encodes spaces and quotes and re-orders nothing but
  * still changes bytes, and a signature covers bytes. So the core splits URLs itself: origin,
- * raw path, raw query, raw fragment. Only the origin is normalised — scheme and host to lower
- * case and a default port dropped — because that is what every HTTP client sends.
+ * raw path, raw query, raw fragment. Only the origin is normalised, to exactly what every HTTP
+ * client sends: the WHATWG host serialisation (lower case, IPv4 in dotted decimal however it
+ * was written — `127.1`, `0x7f.0.0.1` —, IPv6 compressed), the port as a plain number and a
+ * default port dropped. An origin no client could send (a port over 65535, an IPv4 address
+ * out of range) is refused.
  */
 import { MapsignError } from './errors.js';
 
@@ -27,8 +30,7 @@ export interface RawUrl {
 }
 
 const ORIGIN = /^([A-Za-z][A-Za-z0-9+.-]*):\/\/([^/?#]*)/;
-const HOST = /^(?:[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*\.?|\[[0-9A-Fa-f:.]+\])(?::(\d{1,5}))?$/;
-const DEFAULT_PORT: Readonly<Record<string, string>> = { http: '80', https: '443' };
+const HOST = /^(?:[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*\.?|\[[0-9A-Fa-f:.]+\])(?::\d*)?$/;
 
 /**
  * Splits `url` into origin, path, query and fragment.
@@ -107,14 +109,24 @@ function normaliseOrigin(url: string): { origin: string; length: number } {
   if (authority.includes('@')) {
     throw new MapsignError('INVALID_URL', 'Remove the user name or password (the part before @) from the URL; signed URLs cannot carry them.');
   }
-  const host = HOST.exec(authority);
-  if (host === null) {
+  if (!HOST.test(authority)) {
     throw new MapsignError('INVALID_URL', 'The host name is empty or has characters a URL cannot carry; write internationalised names in punycode (xn--…).');
   }
-  const port = host[1];
-  const hostOnly = port === undefined ? authority : authority.slice(0, authority.length - port.length - 1);
-  const keepPort = port !== undefined && port !== DEFAULT_PORT[scheme];
-  return { origin: `${scheme}://${hostOnly.toLowerCase()}${keepPort ? `:${port}` : ''}`, length: match[0].length };
+  return { origin: `${scheme}://${clientHost(scheme, authority)}`, length: match[0].length };
+}
+
+/**
+ * `host[:port]` as HTTP clients write it in the request (the WHATWG URL host serialisation,
+ * which every browser, `fetch` and undici use); throws when no client would accept it.
+ */
+function clientHost(scheme: string, authority: string): string {
+  try {
+    return new URL(`${scheme}://${authority}/`).host;
+  } catch {
+    const port = /:(\d+)$/.exec(authority)?.[1];
+    const why = port !== undefined && Number(port) > 65535 ? `its port ${port} is over 65535` : 'its host is not a valid name or IP address (an IPv4 address has four numbers from 0 to 255)';
+    throw new MapsignError('INVALID_URL', `No HTTP client can send this URL: ${why}.`);
+  }
 }
 
 /** Reassembles parts (without the fragment) into the URL a client sends. */

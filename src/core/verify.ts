@@ -103,7 +103,8 @@ function resolve(source: VerifySource, id: string, param: IdentityParam): Verifi
   if (typeof source === 'function') return source(id, param);
   if ('secrets' in source) return source.id === id ? source : undefined;
   if (source.id !== undefined && source.id !== id) return undefined;
-  return { scheme: source.scheme, id, secrets: [source.secret] };
+  const sentAs = source.param ?? (source.id === undefined ? param : undefined);
+  return { scheme: source.scheme, id, param: sentAs, secrets: [source.secret] };
 }
 
 /** The identity parameter of a query, or the reason there is no usable one. */
@@ -150,6 +151,26 @@ function normaliseSignature(raw: string, bytes: number): string | undefined {
   return signatureShape(bytes).test(text) ? text : undefined;
 }
 
+const ON_THE_WIRE = /^[\x21-\x7e]*$/;
+
+/**
+ * Why `url` cannot be a request target as a server receives it, or `undefined`. HTTP carries
+ * a target as printable ASCII: a raw space, control character or non-ASCII character (a lone
+ * surrogate among them, which has no bytes at all) is never on the wire, and hashing its UTF-8
+ * would check bytes no server received. Only what is sent counts: the fragment is ignored.
+ */
+function notOnTheWire(url: string): string | undefined {
+  // One scan without allocation for the common case; only a failure looks closer.
+  if (ON_THE_WIRE.test(url)) return undefined;
+  const hash = url.indexOf('#');
+  const sent = hash < 0 ? url : url.slice(0, hash);
+  const bad = /[^\x21-\x7e]/.exec(sent);
+  if (bad === null) return undefined;
+  const code = sent.codePointAt(bad.index)!;
+  const what = code === 0x20 ? 'a raw space' : code < 0x20 || code === 0x7f ? 'a control character' : code >= 0xd800 && code <= 0xdfff ? 'a lone UTF-16 surrogate' : 'a non-ASCII character';
+  return `${REASON_MESSAGES.MALFORMED_URL} It has ${what} at position ${bad.index + 1}, which no HTTP client sends as is: verify the URL as it was sent, percent-encoded.`;
+}
+
 function splitOrFail(url: string): RawUrl | VerifyFailure {
   try {
     return splitUrl(url, true);
@@ -172,6 +193,8 @@ export function prepareVerification(url: string, source: VerifySource, options: 
   if (url.length > maxLength) return fail('URL_TOO_LONG', {}, `The URL is ${url.length} characters, over the limit of ${maxLength}; shorten the query.`);
   const parts = splitOrFail(url);
   if ('valid' in parts) return parts;
+  const offWire = notOnTheWire(url);
+  if (offWire !== undefined) return fail('MALFORMED_URL', {}, offWire);
   // A fragment never reaches a server, so it is ignored here exactly as a server would.
   const query = parts.query;
   if (query === undefined) return fail('MISSING_SIGNATURE');
@@ -190,8 +213,10 @@ export function prepareVerification(url: string, source: VerifySource, options: 
   const credential = resolve(source, id, identity.param);
   if (credential === undefined) return fail('UNKNOWN_CREDENTIAL', described(id, channel));
   const scheme = getScheme(credential.scheme);
-  if (scheme.identityParam !== identity.param) {
-    return fail('UNKNOWN_CREDENTIAL', described(id, channel), `This credential is a ${scheme.title} credential and is sent as ${scheme.identityParam}=, not ${identity.param}=.`);
+  // A Google client ID is not an API key of the same text: the identity parameter must match too.
+  const sentAs = credential.param ?? scheme.identityParams[0]!;
+  if (sentAs !== identity.param) {
+    return fail('UNKNOWN_CREDENTIAL', described(id, channel), `This ${scheme.title} credential is sent as ${sentAs}=, but the URL carries ${identity.param}=; send it as ${sentAs}=, or verify with the credential of that ${identity.param === 'client' ? 'client ID' : 'key'}.`);
   }
   const origin = parts.origin === '' ? options.origin ?? '' : parts.origin;
   if (scheme.signs === 'full-url' && origin === '') {

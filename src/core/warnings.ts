@@ -4,11 +4,12 @@
  */
 import { hasDotSegment } from './encoding.js';
 import { MAX_URL_LENGTH } from './limits.js';
-import { authorityEnd, type RawUrl } from './url-parts.js';
+import { authorityEnd, hasParam, type RawUrl } from './url-parts.js';
 
 /** Stable warning codes. */
 export type WarningCode =
   | 'URL_TOO_LONG'
+  | 'SECRET_LENGTH'
   | 'RAW_SPACE'
   | 'NON_ASCII'
   | 'QUOTE_REWRITTEN'
@@ -54,14 +55,20 @@ function positionsOf(pattern: RegExp, text: string, offset: number): number[] {
 }
 
 /**
- * Collects the warnings for `url`, split into `parts`.
+ * Collects the warnings for `url`, split into `parts`; the length is checked against
+ * `maxLength` as signed (an unsigned URL counted with a `signatureChars`-long signature).
  *
  * @example collectWarnings(url, splitUrl(url, true)).map((w) => w.code) // ['RAW_SPACE']
  */
-export function collectWarnings(url: string, parts: RawUrl | undefined, maxLength = MAX_URL_LENGTH): UrlWarning[] {
+export function collectWarnings(url: string, parts: RawUrl | undefined, maxLength = MAX_URL_LENGTH, signatureChars = 28): UrlWarning[] {
   const warnings: UrlWarning[] = [];
-  if (url.length > maxLength) {
-    warnings.push({ code: 'URL_TOO_LONG', message: `The URL is ${url.length} characters; web services refuse URLs over ${maxLength}.`, positions: [] });
+  // An unsigned URL grows by `&signature=` and the signature (`signatureChars`: 28 for SHA-1, 44 for SHA-256).
+  const signed = parts?.query !== undefined && hasParam(parts.query, 'signature');
+  const length = signed ? url.length : url.length + '&signature='.length + signatureChars;
+  if (length > maxLength) {
+    const what = signed ? `The URL is ${url.length} characters` : `Signed, the URL would be at least ${length} characters`;
+    const limit = maxLength === MAX_URL_LENGTH ? `${MAX_URL_LENGTH}, the limit of most map web services (some, such as Google's Maps Static API, allow more: raise maxLength, --max-length, for those)` : `${maxLength}, the limit set`;
+    warnings.push({ code: 'URL_TOO_LONG', message: `${what}, over ${limit}.`, positions: [] });
   }
   const hash = url.indexOf('#');
   const beforeFragment = hash < 0 ? url : url.slice(0, hash);

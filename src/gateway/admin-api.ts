@@ -27,7 +27,7 @@ export interface AdminApiOptions {
   readonly token: string;
 }
 
-const STATUS: Readonly<Record<StoreErrorCode, number>> = { CREDENTIAL_EXISTS: 409, CREDENTIAL_NOT_FOUND: 404, CREDENTIAL_REVOKED: 409, INVALID_INPUT: 400, STORE_FAILED: 500 };
+const STATUS: Readonly<Record<StoreErrorCode, number>> = { CREDENTIAL_EXISTS: 409, CREDENTIAL_NOT_FOUND: 404, CREDENTIAL_REVOKED: 409, DRIVER_MISSING: 500, INVALID_INPUT: 400, STORE_FAILED: 500 };
 
 function json(status: number, value: unknown): Response {
   return new Response(`${JSON.stringify(value, null, 2)}\n`, { status, headers: { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' } });

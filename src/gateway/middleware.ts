@@ -9,6 +9,8 @@
  * spaces verify exactly. Web runtimes only expose `request.url`, already normalised by WHATWG
  * URL parsing; URLs signed by mapsign are normalised already, so they are unaffected.
  */
+// Type-only: brings Fastify's declarations in for the augmentation below; no runtime import.
+import type {} from 'fastify';
 import { verifyUrl, type VerifySuccess } from '../index.js';
 import { createFetchVerifierOver } from '../http/fetch-verifier.js';
 import { renderRefusal, wantsJson, type Refusal } from '../http/refusal.js';
@@ -71,6 +73,14 @@ export function createExpressMiddleware(options: VerifierOptions): (req: Express
     for (const [name, value] of Object.entries(body.headers)) res.setHeader(name, value);
     res.end(body.body);
   };
+}
+
+// Types `request.mapsign` in Fastify handlers (the plugin decorates every request with it).
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** What `createFastifyPlugin` verified for this request; `null` until it has run. */
+    mapsign: VerifySuccess | null;
+  }
 }
 
 /** The parts of Fastify the plugin uses. */

@@ -6,7 +6,7 @@
 import { CodedError } from '../core/errors.js';
 
 /** Stable codes for store failures. */
-export type StoreErrorCode = 'CREDENTIAL_EXISTS' | 'CREDENTIAL_NOT_FOUND' | 'CREDENTIAL_REVOKED' | 'INVALID_INPUT' | 'STORE_FAILED';
+export type StoreErrorCode = 'CREDENTIAL_EXISTS' | 'CREDENTIAL_NOT_FOUND' | 'CREDENTIAL_REVOKED' | 'DRIVER_MISSING' | 'INVALID_INPUT' | 'STORE_FAILED';
 
 /**
  * A failed store operation.

@@ -8,7 +8,8 @@
  * drops — the database restarting, a network cut — it is retried with a backoff, and listeners
  * are told once it is back, since notifications sent while disconnected are lost.
  */
-import pg from 'pg';
+import type pg from 'pg';
+import { pgDriver } from './drivers.js';
 import { CHANGE_CHANNEL } from './postgres-schema.js';
 
 /** A store that can push credential changes as they happen. */
@@ -66,7 +67,7 @@ export class ChangeListener implements ChangeNotifier {
 
   #connect(reconnecting: boolean): void {
     if (this.#closed) return;
-    const client = new pg.Client(this.#config);
+    const client = new (pgDriver().Client)(this.#config);
     this.#client = client;
     const lost = (): void => {
       if (this.#client !== client) return;

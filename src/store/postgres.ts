@@ -10,7 +10,8 @@
  * ({@link ChangeListener}); and a database that cannot be reached fails fast with
  * `STORE_FAILED` — wrap the store in `resilientStore` to keep a gateway serving.
  */
-import pg from 'pg';
+import type pg from 'pg';
+import { pgDriver } from './drivers.js';
 import type { SchemeName } from '../core/credential.js';
 import type { CredentialInfo, MapsignStore, NewCredential, UsageDelta, UsageQuery, UsageRow, VerifierRecord } from './contract.js';
 import { BATCH_PRUNE_EVERY_MS, BATCH_RETENTION_MS, toUsageRow, usageColumns } from './usage-query.js';
@@ -37,7 +38,7 @@ interface SecretRow { credential_id: string; version: number; created_at: number
 
 // BIGINT columns hold millisecond times and counts, far below 2^53: read them as numbers.
 const types = {
-  getTypeParser: ((oid: number, format?: 'text' | 'binary') => (oid === pg.types.builtins.INT8 ? Number : pg.types.getTypeParser(oid, format))) as typeof pg.types.getTypeParser,
+  getTypeParser: ((oid: number, format?: 'text' | 'binary') => (oid === pgDriver().types.builtins.INT8 ? Number : pgDriver().types.getTypeParser(oid, format))) as typeof pg.types.getTypeParser,
 };
 
 /**
@@ -58,7 +59,7 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
   };
   // allowExitOnIdle: idle pooled connections must not keep a finished or failed command alive
   // (a gateway stays up through its listener anyway).
-  const pool = new pg.Pool({ ...config, max: options.maxConnections ?? 4, allowExitOnIdle: true });
+  const pool = new (pgDriver().Pool)({ ...config, max: options.maxConnections ?? 4, allowExitOnIdle: true });
   // An idle pooled connection dropped by the server emits 'error'; the next query reconnects.
   pool.on('error', () => {});
   try {

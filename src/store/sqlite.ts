@@ -10,7 +10,8 @@
  * still `async` to honour the {@link MapsignStore} contract a networked database shares.
  */
 import { closeSync, existsSync, openSync } from 'node:fs';
-import BetterSqlite3 from 'better-sqlite3';
+import type BetterSqlite3 from 'better-sqlite3';
+import { sqliteDriver } from './drivers.js';
 import type { SchemeName } from '../core/credential.js';
 import type { CredentialInfo, MapsignStore, NewCredential, SecretInfo, UsageDelta, UsageQuery, UsageRow, VerifierRecord } from './contract.js';
 import { BATCH_PRUNE_EVERY_MS, BATCH_RETENTION_MS, toUsageRow, usageColumns } from './usage-query.js';
@@ -45,6 +46,8 @@ export interface SqliteStoreOptions {
  * @example const store = openSqliteStore(path, { busyTimeoutMs: 10, onWarning: warn }) // a gateway
  */
 export function openSqliteStore(path: string, options: SqliteStoreOptions = {}): MapsignStore {
+  // The driver first: a missing one must not leave an empty database file behind.
+  const Database = sqliteDriver();
   const maxChannels = new ChannelBound(options.maxChannels ?? DEFAULT_MAX_CHANNELS).max;
   const busyTimeoutMs = options.busyTimeoutMs ?? 5000;
   if (!Number.isInteger(busyTimeoutMs) || busyTimeoutMs < 0 || busyTimeoutMs > 60_000) throw new StoreError('INVALID_INPUT', `busyTimeoutMs must be a whole number of ms from 0 to 60000, not ${busyTimeoutMs}.`);
@@ -56,7 +59,7 @@ export function openSqliteStore(path: string, options: SqliteStoreOptions = {}):
   }
   let db: BetterSqlite3.Database;
   try {
-    db = new BetterSqlite3(path);
+    db = new Database(path);
     // Opening may wait the usual 5 s (nothing is served yet); after that, the caller's wait.
     db.pragma(`busy_timeout = ${Math.max(busyTimeoutMs, 5000)}`);
     db.pragma('journal_mode = WAL');

@@ -8,6 +8,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
+import { pythonHmacs } from '../support/python-hmac.js';
 import { GOOGLE_SECRET, GOOGLE_SIGNED, GOOGLE_URL, runCli, runInTerminal } from './helpers.js';
 
 const STREETMAPS_SECRET = 'c3RyZWV0bWFwcy10ZXN0LXNlY3JldA==';
@@ -47,6 +48,36 @@ describe('mapsign sign', () => {
       assert.deepEqual(result, { status: 0, stdout: `${vector.signed}\n`, stderr: '' });
     });
   }
+
+  it('signs a Static Maps URL with a Google API key (--key), as Python computes it', async () => {
+    const url = 'https://maps.googleapis.com/maps/api/staticmap?center=Brooklyn+Bridge,New+York,NY&zoom=13&size=600x300&markers=color:blue%7Clabel:S%7C40.702147,-74.015794';
+    const message = `${url.slice('https://maps.googleapis.com'.length)}&key=AIzaSyTEST-key_1`;
+    const [signature] = pythonHmacs([{ algorithm: 'SHA-1', keyHex: Buffer.from(GOOGLE_SECRET, 'base64url').toString('hex'), message }]);
+    const result = await runCli(['sign', '--scheme', 'google', '--key', 'AIzaSyTEST-key_1', url], { secret: GOOGLE_SECRET });
+    assert.deepEqual(result, { status: 0, stdout: `${url}&key=AIzaSyTEST-key_1&signature=${signature}\n`, stderr: '' });
+  });
+
+  it('signs with a secret of an unusual length and warns on stderr', async () => {
+    const secret = Buffer.from('sixteen byte key').toString('base64url');
+    const [signature] = pythonHmacs([{ algorithm: 'SHA-1', keyHex: Buffer.from('sixteen byte key').toString('hex'), message: '/maps/api/geocode/json?address=New+York&client=clientID' }]);
+    const result = await runCli(['sign', '--scheme', 'google', GOOGLE_URL], { secret });
+    assert.deepEqual(result, {
+      status: 0,
+      stdout: `${GOOGLE_URL}&signature=${signature}\n`,
+      stderr: 'mapsign: warning: The Google signing secret decodes to 16 bytes, not the usual 20 bytes; it signs, but check it was copied whole.\n',
+    });
+  });
+
+  it('refuses a URL past 2048 characters unless --max-length raises the limit', async () => {
+    const url = `https://maps.googleapis.com/maps/api/staticmap?path=${'a'.repeat(2100)}&client=clientID`;
+    const refused = await runCli(['sign', '--scheme', 'google', url], { secret: GOOGLE_SECRET });
+    assert.deepEqual(refused, { status: 1, stdout: '', stderr: `mapsign sign: argument 1: URL_TOO_LONG: The signed URL would be ${url.length + 39} characters, over the limit of 2048; shorten the query (fewer or shorter parameters, an encoded polyline).\n` });
+    const signed = await runCli(['sign', '--scheme', 'google', '--max-length', '8192', url], { secret: GOOGLE_SECRET });
+    assert.equal(signed.status, 0);
+    assert.equal(signed.stdout.slice(0, url.length + 11), `${url}&signature=`);
+    const bad = await runCli(['sign', '--scheme', 'google', '--max-length', 'lots', url], { secret: GOOGLE_SECRET });
+    assert.deepEqual(bad, { status: 2, stdout: '', stderr: `mapsign sign: --max-length takes a whole number of characters, e.g. --max-length 8192, not "lots".\nRun 'mapsign sign --help' for usage.\n` });
+  });
 
   it('prints one signed URL per argument, in order, and --json objects with their position', async () => {
     const other = 'https://maps.googleapis.com/maps/api/staticmap?center=Berlin&client=clientID';
@@ -112,7 +143,8 @@ describe('mapsign sign', () => {
     { name: 'a missing --scheme', args: [GOOGLE_URL], options: { secret: GOOGLE_SECRET }, stderr: /^mapsign sign: --scheme is required: pass --scheme google, --scheme streetmaps, --scheme maptiler\./ },
     { name: 'an unknown scheme', args: ['--scheme', 'bing', GOOGLE_URL], options: { secret: GOOGLE_SECRET }, stderr: /^mapsign sign: Unknown scheme "bing": use one of google, streetmaps, maptiler\./ },
     { name: '--key with maptiler', args: ['--scheme', 'maptiler', '--key', 'k', GOOGLE_URL], options: { secret: MAPTILER_TOKEN }, stderr: /^mapsign sign: A maptiler token KEY_SECRET names its key: drop --key\./ },
-    { name: '--client with streetmaps', args: ['--scheme', 'streetmaps', '--client', 'c', GOOGLE_URL], options: { secret: STREETMAPS_SECRET }, stderr: /^mapsign sign: --client is for google client IDs; streetmaps uses --key\./ },
+    { name: '--client with streetmaps', args: ['--scheme', 'streetmaps', '--client', 'c', GOOGLE_URL], options: { secret: STREETMAPS_SECRET }, stderr: /^mapsign sign: --client is for Google client IDs; streetmaps uses --key \(or sign with --scheme google --client\)\.\n/ },
+    { name: '--client and --key together', args: ['--scheme', 'google', '--client', 'c', '--key', 'k', GOOGLE_URL], options: { secret: GOOGLE_SECRET }, stderr: /^mapsign sign: Give --client \(a Google client ID\) or --key \(an API key\), not both: Google rejects a URL that carries both\.\n/ },
     { name: 'an unreadable --secret-file', args: ['--scheme', 'google', '--secret-file', '/nonexistent/secret', GOOGLE_URL], stderr: /^mapsign sign: Cannot read --secret-file "\/nonexistent\/secret" \(no such file\)/ },
     { name: 'an unwritable --output', args: ['--scheme', 'google', '--output', '/nonexistent/signed.txt', GOOGLE_URL], options: { secret: GOOGLE_SECRET }, stderr: /^mapsign sign: Cannot write --output "\/nonexistent\/signed\.txt" \(no such file or directory\)\./ },
     { name: 'URLs and --input together', args: ['--scheme', 'google', '--input', '/dev/null', GOOGLE_URL], options: { secret: GOOGLE_SECRET }, stderr: /^mapsign sign: Give URLs as arguments or with --input FILE, not both\./ },

@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
 import { describe, it } from 'node:test';
-import { explainUrl, parseCredential, signUrl, type CauseCode, type WarningCode } from '../../src/index.js';
+import { explainUrl, parseCredential, signUrl, verifyUrl, type CauseCode, type WarningCode } from '../../src/index.js';
 import * as web from '../../src/web.js';
 
 const SECRET = 'vNIXE0xscrmjlyV-12Nj_BvUPaw=';
@@ -125,8 +125,55 @@ describe('explainUrl report', () => {
     });
   }
 
+  it('warns when the URL, once signed, would pass the limit, and says some services allow more', () => {
+    // 2010 characters + '&signature=' + 28 = 2049.
+    const unsigned = `/s?client=gme-acme&q=${'a'.repeat(2010 - 21)}`;
+    const warning = explainUrl(unsigned, google).warnings.find((w) => w.code === 'URL_TOO_LONG');
+    assert.equal(warning?.message, "Signed, the URL would be at least 2049 characters, over 2048, the limit of most map web services (some, such as Google's Maps Static API, allow more: raise maxLength, --max-length, for those).");
+    assert.equal(explainUrl(unsigned.slice(0, -1), google).warnings.find((w) => w.code === 'URL_TOO_LONG'), undefined);
+    const signed = `/s?q=${'a'.repeat(3000)}&client=gme-acme&signature=x`;
+    assert.equal(explainUrl(signed, google, { maxLength: 2500 }).warnings.find((w) => w.code === 'URL_TOO_LONG')?.message, `The URL is ${signed.length} characters, over 2500, the limit set.`);
+    assert.equal(explainUrl(signed, google, { maxLength: 4096 }).warnings.find((w) => w.code === 'URL_TOO_LONG'), undefined);
+  });
+
   it('warns about dot segments and length, and not about the origin', () => {
     const codes = explainUrl(`https://A.example/a/../b?x=${'y'.repeat(2048)}`, google).warnings.map((w) => w.code);
     assert.deepEqual(codes, ['URL_TOO_LONG', 'DOT_SEGMENT']);
+  });
+});
+
+describe('explain hands back the fix', () => {
+  const official = 'https://maps.googleapis.com/maps/api/geocode/json?address=New+York&client=clientID';
+  const officialSigned = `${official}&signature=chaRF2hTJKOScPr-RQCEhZbSzIE=`;
+  const credential = parseCredential({ scheme: 'google', secret: 'vNIXE0xscrmjlyV-12Nj_BvUPaw=' });
+
+  it('an unsigned URL comes back signed (the official vector)', async () => {
+    assert.equal(explainUrl(official, credential).signedUrl, officialSigned);
+    assert.equal((await web.explainUrl(official, credential)).signedUrl, officialSigned);
+  });
+
+  it('a wrongly signed URL comes back with the right signature, and the string the client signed', () => {
+    const sent = officialSigned.replace('New+York', 'New%20York');
+    const report = explainUrl(sent, credential);
+    assert.equal(report.signedUrl, `${official.replace('New+York', 'New%20York')}&signature=${report.expectedSignature}`);
+    assert.equal(verifyUrl(report.signedUrl!, credential).valid, true);
+    assert.deepEqual(report.likelyCauses.map((c) => [c.code, c.clientSigned]), [['PLUS_VS_PERCENT20', '/maps/api/geocode/json?address=New+York&client=clientID']]);
+  });
+
+  it('a mistake in the key, not the string, carries no client string', () => {
+    const wrongKey = signUrl(official, { scheme: 'google', secret: Buffer.from('vNIXE0xscrmjlyV-12Nj_BvUPaw=').toString('base64url') });
+    const [first] = explainUrl(wrongKey, credential).likelyCauses;
+    assert.deepEqual([first?.code, first?.confirmed, first?.clientSigned], ['SECRET_NOT_DECODED', true, undefined]);
+  });
+
+  it('a misplaced signature comes back last; a fragment is dropped; a valid URL needs no fix', () => {
+    const withFragment = explainUrl(`${official}&x=1&signature=chaRF2hTJKOScPr-RQCEhZbSzIE=#top`, credential).signedUrl!;
+    assert.equal(withFragment, `${official}&x=1&signature=${explainUrl(`${official}&x=1`, credential).expectedSignature}`);
+    const notLast = `${officialSigned}&language=en`;
+    const fixed = explainUrl(notLast, credential).signedUrl!;
+    assert.match(fixed, /^https:\/\/maps\.googleapis\.com\/maps\/api\/geocode\/json\?address=New\+York&client=clientID&language=en&signature=[\w-]{27}=$/);
+    assert.equal(verifyUrl(fixed, credential).valid, true);
+    assert.equal(explainUrl(officialSigned, credential).signedUrl, undefined);
+    assert.equal(explainUrl(official).signedUrl, undefined, 'no secret, no signature');
   });
 });

@@ -54,10 +54,11 @@ describe('signing refuses what a server would reject', () => {
     ['dot segment', '/a/../b?x=1', 'DOT_SEGMENT', /"\." or "\.\." segment/],
     ['encoded dot segment', '/a/%2E%2e/b', 'DOT_SEGMENT', /resolve before sending/],
     ['already signed', '/p?a=1&signature=abc', 'ALREADY_SIGNED', /without it/],
-    ['client and key', '/p?key=abc', 'CLIENT_AND_KEY', /both client= and key=/],
+    ['client and key', '/p?client=gme-acme&key=abc', 'CLIENT_AND_KEY', /^The URL carries both client= and key=, and servers reject that: keep client= to sign with the client ID \(client, --client\) or key= to sign with the API key \(key, --key\)\.$/],
+    ['key= with a client ID credential', '/p?key=abc', 'IDENTITY_MISMATCH', /^The URL carries key= \(an API key\), but the credential is the client ID \(client, --client\); remove key= from the URL to sign with it, or sign with the API key \(key, --key\) and its own secret \(--scheme streetmaps for a Streetmaps key\)\.$/],
     ['duplicate client', '/p?client=a&client=b', 'DUPLICATE_PARAMETER', /2 client= parameters/],
     ['other client', '/p?client=gme-other', 'CREDENTIAL_MISMATCH', /differs from the credential/],
-    ['no client anywhere', '/p?a=1', 'MISSING_CREDENTIAL_ID', /no client= parameter/, {}, anonymous],
+    ['no client anywhere', '/p?a=1', 'MISSING_CREDENTIAL_ID', /^The URL carries neither client= nor key=, and the credential names neither: pass the client ID \(client, --client\) or the API key \(key, --key\)\.$/, {}, anonymous],
     ['raw space in reject mode', '/p?q=a b', 'UNENCODED_CHARACTER', /The query has " " at position 4/, { unsendable: 'reject' }],
     ['too long', long, 'URL_TOO_LONG', /would be \d+ characters, over the limit of 2048/],
     ['not http', 'ftp://a.example/p', 'INVALID_URL', /Only http and https/],
@@ -65,7 +66,7 @@ describe('signing refuses what a server would reject', () => {
     ['relative path', 'p?x=1', 'INVALID_URL', /absolute URL/],
     ['bad host', 'https://a b.example/p', 'INVALID_URL', /host name/],
     ['lone surrogate', '/p?q=\ud800', 'INVALID_URL', /lone UTF-16 surrogate/],
-    ['bad channel', '/p', 'INVALID_ARGUMENT', /channel must be/, { channel: 'a b' }],
+    ['bad channel', '/p', 'INVALID_ARGUMENT', /^The channel option is not a valid channel: a channel is 1 to 64 ASCII letters, digits, periods, underscores or hyphens\.$/, { channel: 'a b' }],
     ['other channel', '/p?channel=x', 'INVALID_ARGUMENT', /different channel=/, { channel: 'y' }],
   ];
   for (const [name, url, code, message, options, credential] of cases) {

@@ -36,8 +36,10 @@ async function fillBuildForm(page: Page, c: BuildCase): Promise<void> {
   await form.getByLabel('Scheme', { exact: true }).selectOption(c.credential.scheme);
   if (c.credential.scheme === 'maptiler') await page.getByLabel('MapTiler token (KEY_SECRET)', { exact: true }).fill(c.credential.token);
   else {
-    const id = c.credential.scheme === 'google' ? c.credential.client : c.credential.key;
-    await page.getByLabel(c.credential.scheme === 'google' ? 'Client ID (client=)' : 'API key (key=)', { exact: true }).fill(id ?? '');
+    const googleKey = c.credential.scheme === 'google' && c.credential.key !== undefined;
+    if (c.credential.scheme === 'google') await form.getByLabel('Google identity', { exact: true }).selectOption(googleKey ? 'key' : 'client');
+    const id = c.credential.scheme === 'google' ? (c.credential.key ?? c.credential.client) : c.credential.key;
+    await page.getByLabel(c.credential.scheme === 'google' && !googleKey ? 'Client ID (client=)' : 'API key (key=)', { exact: true }).fill(id ?? '');
     await page.getByLabel('Signing secret', { exact: true }).fill(c.credential.secret);
   }
   await page.getByRole('button', { name: 'Build and sign' }).click();
@@ -54,6 +56,13 @@ describe('build-and-sign output verifies with the Node library', () => {
       params: [['address', '5th&Main St.'], ['language', 'en']],
       space: 'plus',
       credential: { scheme: 'google', client: 'gme-acme', secret: 'vNIXE0xscrmjlyV-12Nj_BvUPaw=' },
+    },
+    {
+      name: 'Google, a Static Maps URL with an API key',
+      base: 'https://maps.googleapis.com/maps/api/staticmap',
+      params: [['center', 'Brooklyn Bridge'], ['size', '600x300'], ['markers', 'color:red|40.70,-74.00']],
+      space: 'plus',
+      credential: { scheme: 'google', key: 'AIzaSyTEST-key_1', secret: 'vNIXE0xscrmjlyV-12Nj_BvUPaw=' },
     },
     {
       name: 'Streetmaps, non-ASCII and +, spaces as %20',
@@ -82,7 +91,7 @@ describe('build-and-sign output verifies with the Node library', () => {
       assert.equal(verified.valid, true, JSON.stringify(verified));
       assert.equal(signed, signUrl(expectedEncoded, credential));
       assert.match(await page.locator('#build-result').innerText(), new RegExp(`${signed.length} of ${MAX_URL_LENGTH} characters`));
-      await harness.shot(page, `build-${c.credential.scheme}`);
+      await harness.shot(page, `build-${c.name.toLowerCase().replace(/[^a-z0-9]+/g, '-')}`);
       assert.deepEqual(problemsOf(page), []);
       await page.close();
     });

@@ -109,19 +109,21 @@ async function act(store: MapsignStore, action: Action, positionals: readonly st
   }
 }
 
+const OPTIONS = {
+  db: { type: 'string' },
+  scheme: { type: 'string' },
+  id: { type: 'string' },
+  label: { type: 'string' },
+  overlap: { type: 'string' },
+  json: { type: 'boolean' },
+} as const;
+
 /** The `credentials` command. */
 export const credentials: Command = {
   name: 'credentials',
-  summary: 'create, list, show, rotate or revoke gateway credentials',
+  options: OPTIONS,
   async run(argv, io) {
-    const { values, positionals } = parseCommandArgs(argv, {
-      db: { type: 'string' },
-      scheme: { type: 'string' },
-      id: { type: 'string' },
-      label: { type: 'string' },
-      overlap: { type: 'string' },
-      json: { type: 'boolean' },
-    });
+    const { values, positionals } = parseCommandArgs(argv, OPTIONS);
     if (values.help === true) {
       io.stdout.write(HELP);
       return 0;
@@ -130,6 +132,6 @@ export const credentials: Command = {
     if (action === undefined) throw new UsageError(`Name an action: ${ACTIONS.join(', ')}.`);
     if (!isAction(action)) throw new UsageError(`Unknown action ${JSON.stringify(action)}; use ${ACTIONS.join(', ')}.`);
     // Only create may make a new database: anything else on a mistyped path is an error naming it.
-    return withCommandStore(io, 'credentials', { db: values.db, create: action === 'create' }, (store) => act(store, action, rest, values, io));
+    return withCommandStore(io, { db: values.db, create: action === 'create' }, (store) => act(store, action, rest, values, io));
   },
 };

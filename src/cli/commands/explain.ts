@@ -7,9 +7,10 @@ import { explainUrl, guessScheme } from '../../index.js';
 import { parseCommandArgs } from '../args.js';
 import type { Command } from '../command.js';
 import { CREDENTIAL_HELP, CREDENTIAL_OPTIONS, credentialFrom } from '../credential-options.js';
+import { LENGTH_HELP, LENGTH_OPTIONS, maxLengthOption } from '../length-option.js';
 import { renderExplainReport } from '../explain-report.js';
 import { schemeOption } from '../scheme-option.js';
-import { styleFor } from '../style.js';
+import { COLOR_HELP, COLOR_OPTIONS, colorOption, styleFor } from '../style.js';
 import { UsageError } from '../usage.js';
 
 const HELP = `Usage: mapsign explain URL [options]
@@ -23,6 +24,8 @@ Exit status: 0 when the signature is valid (or not checked and well formed), 1 w
 Options:
   ${CREDENTIAL_HELP}
 
+  ${LENGTH_HELP}
+  ${COLOR_HELP}
   --json             print the report as one JSON object
   -h, --help         show this help
 
@@ -32,12 +35,14 @@ Examples:
     'https://maps.googleapis.com/maps/api/geocode/json?address=New%20York&client=clientID&signature=chaRF2hTJKOScPr-RQCEhZbSzIE='
 `;
 
+const OPTIONS = { ...CREDENTIAL_OPTIONS, ...LENGTH_OPTIONS, ...COLOR_OPTIONS, json: { type: 'boolean' } } as const;
+
 /** The `explain` command. */
 export const explain: Command = {
   name: 'explain',
-  summary: 'explain why a signed URL is or is not valid',
+  options: OPTIONS,
   async run(argv, io) {
-    const { values, positionals } = parseCommandArgs(argv, { ...CREDENTIAL_OPTIONS, json: { type: 'boolean' } });
+    const { values, positionals } = parseCommandArgs(argv, OPTIONS);
     if (values.help === true) {
       io.stdout.write(HELP);
       return 0;
@@ -46,11 +51,13 @@ export const explain: Command = {
     if (url === undefined) throw new UsageError("Give the URL to explain, in single quotes: mapsign explain 'https://…'.");
     if (extra !== undefined) throw new UsageError('explain takes one URL; quote it so the shell does not split it at & or spaces.');
     const scheme = schemeOption(values.scheme, false);
+    const options = { ...maxLengthOption(values['max-length']), ...(scheme === undefined ? {} : { scheme: scheme.name }) };
+    const color = colorOption(values.color);
     const credential = await credentialFrom(values, scheme ?? schemeOption(guessScheme(url), true), io, { required: false });
-    const explained = explainUrl(url, credential, scheme === undefined ? {} : { scheme: scheme.name });
+    const explained = explainUrl(url, credential, options);
     // With a secret the core is handed a credential, so it cannot know the scheme was guessed here.
     const report = scheme === undefined ? { ...explained, schemeGuessed: true } : explained;
-    io.stdout.write(values.json === true ? `${JSON.stringify(report)}\n` : renderExplainReport(report, styleFor(io)));
+    io.stdout.write(values.json === true ? `${JSON.stringify(report)}\n` : renderExplainReport(report, styleFor(io, color)));
     return report.verdict === 'invalid' ? 1 : 0;
   },
 };

@@ -1,25 +1,30 @@
 /**
  * The `mapsign` command registry: every subcommand, in the order `mapsign --help` lists them.
- * To add a command, append one line `{ name, load: () => import('./x.js').then((m) => m.x) }`.
+ * To add a command, append one line `{ name, summary, load: () => import('./x.js').then((m) => m.x) }`.
  *
  * Commands are loaded on first use: `mapsign sign` streaming millions of URLs should not carry
- * the gateway's SQLite and HTTP modules in memory (they cost it about 12 MB of RSS).
+ * the gateway's SQLite and HTTP modules in memory (they cost it about 12 MB of RSS), and
+ * `mapsign --help`, `sign`, `verify`, `explain` and `keygen` never load a database driver (an
+ * optional dependency that may not be installed).
  */
 import type { Command } from '../command.js';
 
-/** A registered command, loaded when it is run (or listed by `mapsign --help`). */
+/** A registered command, loaded only when it is run. */
 export interface CommandEntry {
   readonly name: string;
+  /** One line for the command list in `mapsign --help`, which loads no command. */
+  readonly summary: string;
   load(): Promise<Command>;
 }
 
 /** Every `mapsign` subcommand. */
 export const COMMANDS: readonly CommandEntry[] = [
-  { name: 'sign', load: () => import('./sign.js').then((m) => m.sign) },
-  { name: 'verify', load: () => import('./verify.js').then((m) => m.verify) },
-  { name: 'explain', load: () => import('./explain.js').then((m) => m.explain) },
-  { name: 'keygen', load: () => import('./keygen.js').then((m) => m.keygen) },
-  { name: 'serve', load: () => import('./serve.js').then((m) => m.serve) },
-  { name: 'credentials', load: () => import('./credentials.js').then((m) => m.credentials) },
-  { name: 'usage', load: () => import('./usage.js').then((m) => m.usage) },
+  { name: 'sign', summary: 'sign URLs (arguments, or one per line from a file or stdin)', load: () => import('./sign.js').then((m) => m.sign) },
+  { name: 'verify', summary: 'check signed URLs: valid, or the reason and what to do', load: () => import('./verify.js').then((m) => m.verify) },
+  { name: 'explain', summary: 'explain why a signed URL is or is not valid', load: () => import('./explain.js').then((m) => m.explain) },
+  { name: 'keygen', summary: "print a new credential in the provider's format", load: () => import('./keygen.js').then((m) => m.keygen) },
+  { name: 'serve', summary: 'run the verifying gateway in front of a map service', load: () => import('./serve.js').then((m) => m.serve) },
+  { name: 'credentials', summary: 'create, list, show, rotate or revoke gateway credentials', load: () => import('./credentials.js').then((m) => m.credentials) },
+  { name: 'usage', summary: 'print gateway request counts per client, channel or day', load: () => import('./usage.js').then((m) => m.usage) },
+  { name: 'completion', summary: 'print shell completion for bash, zsh or fish', load: () => import('./completion.js').then((m) => m.completion) },
 ];

@@ -28,12 +28,14 @@ Examples:
 
 const LABELS = { google: 'client', streetmaps: 'key', maptiler: 'key' } as const;
 
+const OPTIONS = { scheme: { type: 'string' }, json: { type: 'boolean' } } as const;
+
 /** The `keygen` command. */
 export const keygen: Command = {
   name: 'keygen',
-  summary: "print a new credential in the provider's format",
+  options: OPTIONS,
   async run(argv, io) {
-    const { values, positionals } = parseCommandArgs(argv, { scheme: { type: 'string' }, json: { type: 'boolean' } });
+    const { values, positionals } = parseCommandArgs(argv, OPTIONS);
     if (values.help === true) {
       io.stdout.write(HELP);
       return 0;

@@ -8,7 +8,8 @@ import { readFile } from 'node:fs/promises';
 import { parseCommandArgs, optionalString } from '../args.js';
 import type { Command } from '../command.js';
 import { UsageError } from '../usage.js';
-import { checkPublicUrl, createJsonLogger, startGateway, type ListenTarget } from '../../gateway/index.js';
+import { urlOption } from '../url-option.js';
+import { createJsonLogger, startGateway, type ListenTarget } from '../../gateway/index.js';
 import { followChanges, storeRoutes } from '../../store/gateway-hooks.js';
 import { parseDuration } from '../../store/index.js';
 import { describeStore, openStore } from '../../store/open.js';
@@ -111,38 +112,41 @@ function methodsOption(values: readonly string[] | undefined): string[] | undefi
   }
 }
 
+const OPTIONS = {
+  upstream: { type: 'string' },
+  port: { type: 'string' },
+  host: { type: 'string' },
+  db: { type: 'string' },
+  'public-url': { type: 'string' },
+  'trust-proxy': { type: 'string', multiple: true },
+  'upstream-timeout': { type: 'string' },
+  methods: { type: 'string', multiple: true },
+  'keep-auth-params': { type: 'boolean' },
+  'refusal-delay-max': { type: 'string' },
+  'admin-port': { type: 'string' },
+  'admin-socket': { type: 'string' },
+  'admin-token-file': { type: 'string' },
+  log: { type: 'string' },
+  drain: { type: 'string' },
+  'insecure-no-verify': { type: 'boolean' },
+} as const;
+
 /** The `serve` command. */
 export const serve: Command = {
   name: 'serve',
-  summary: 'run the verifying gateway in front of a map service',
+  options: OPTIONS,
   async run(argv, io) {
-    const { values, positionals } = parseCommandArgs(argv, {
-      upstream: { type: 'string' },
-      port: { type: 'string' },
-      host: { type: 'string' },
-      db: { type: 'string' },
-      'public-url': { type: 'string' },
-      'trust-proxy': { type: 'string', multiple: true },
-      'upstream-timeout': { type: 'string' },
-      methods: { type: 'string', multiple: true },
-      'keep-auth-params': { type: 'boolean' },
-      'refusal-delay-max': { type: 'string' },
-      'admin-port': { type: 'string' },
-      'admin-socket': { type: 'string' },
-      'admin-token-file': { type: 'string' },
-      log: { type: 'string' },
-      drain: { type: 'string' },
-      'insecure-no-verify': { type: 'boolean' },
-    });
+    const { values, positionals } = parseCommandArgs(argv, OPTIONS);
     if (values.help === true) {
       io.stdout.write(HELP);
       return 0;
     }
     if (positionals.length > 0) throw new UsageError(`serve takes no arguments, got ${JSON.stringify(positionals[0])}.`);
-    const upstream = optionalString(values.upstream);
-    if (upstream === undefined || checkPublicUrl(upstream) !== undefined) throw new UsageError('--upstream URL is required: the http(s) address of the map service to protect, e.g. http://127.0.0.1:8080.');
-    const publicUrl = optionalString(values['public-url']);
-    if (publicUrl !== undefined && checkPublicUrl(publicUrl) !== undefined) throw new UsageError(checkPublicUrl(publicUrl)!);
+    const upstreamText = optionalString(values.upstream);
+    if (upstreamText === undefined) throw new UsageError('--upstream URL is required: the http(s) address of the map service to protect, e.g. http://127.0.0.1:8080.');
+    const upstream = urlOption(upstreamText, '--upstream');
+    const publicUrlText = optionalString(values['public-url']);
+    const publicUrl = publicUrlText === undefined ? undefined : urlOption(publicUrlText, '--public-url');
     const log = optionalString(values.log) ?? 'stdout';
     if (log !== 'stdout' && log !== 'none') throw new UsageError('--log must be stdout or none.');
     const adminPort = portOption(optionalString(values['admin-port']), '--admin-port');

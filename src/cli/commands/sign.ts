@@ -7,6 +7,7 @@ import { createSigner, isMapsignError } from '../../index.js';
 import { parseCommandArgs, optionalString } from '../args.js';
 import type { Command } from '../command.js';
 import { CREDENTIAL_HELP, CREDENTIAL_OPTIONS, credentialFrom } from '../credential-options.js';
+import { LENGTH_HELP, LENGTH_OPTIONS, maxLengthOption } from '../length-option.js';
 import { schemeOption } from '../scheme-option.js';
 import { openUrlSource, runUrlBatch, URL_BATCH_HELP, URL_BATCH_OPTIONS } from '../url-batch.js';
 
@@ -20,32 +21,38 @@ if any failed, 2 for a usage error.
 Options:
   ${CREDENTIAL_HELP}
 
-  --channel NAME     google: add channel=NAME (usage reporting)
+  --channel NAME     google: add channel=NAME (usage reporting): a name with --client,
+                     a number from 0 to 999 with --key
+  ${LENGTH_HELP}
   ${URL_BATCH_HELP}
   -h, --help         show this help
 
 Examples:
   export MAPSIGN_SECRET='vNIXE0xscrmjlyV-12Nj_BvUPaw='   # Google's published test secret
   mapsign sign --scheme google --client clientID 'https://maps.googleapis.com/maps/api/geocode/json?address=New+York'
+  mapsign sign --scheme google --key "$GOOGLE_API_KEY" 'https://maps.googleapis.com/maps/api/staticmap?center=0,0&size=600x300'
   mapsign sign --scheme streetmaps --key my-api-key --secret-file ~/.streetmaps-secret -i urls.txt -o signed.txt
   MAPSIGN_SECRET="$TOKEN" mapsign sign --scheme maptiler 'https://api.maptiler.com/maps/streets/style.json'
 `;
 
+const OPTIONS = { ...CREDENTIAL_OPTIONS, ...URL_BATCH_OPTIONS, ...LENGTH_OPTIONS, channel: { type: 'string' } } as const;
+
 /** The `sign` command. */
 export const sign: Command = {
   name: 'sign',
-  summary: 'sign URLs (arguments, or one per line from a file or stdin)',
+  options: OPTIONS,
   async run(argv, io) {
-    const { values, positionals } = parseCommandArgs(argv, { ...CREDENTIAL_OPTIONS, ...URL_BATCH_OPTIONS, channel: { type: 'string' } });
+    const { values, positionals } = parseCommandArgs(argv, OPTIONS);
     if (values.help === true) {
       io.stdout.write(HELP);
       return 0;
     }
     const scheme = schemeOption(values.scheme, true);
     const source = await openUrlSource({ command: 'sign', values, urls: positionals }, io);
-    const credential = await credentialFrom(values, scheme, io, { required: true });
     const channel = optionalString(values.channel);
-    const signer = createSigner(credential, channel === undefined ? {} : { channel });
+    const options = { ...maxLengthOption(values['max-length']), ...(channel === undefined ? {} : { channel }) };
+    const credential = await credentialFrom(values, scheme, io, { required: true });
+    const signer = createSigner(credential, options);
     const json = values.json === true;
     return runUrlBatch(source, io, (report) => (url, lineNumber, out) => {
       try {

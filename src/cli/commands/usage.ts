@@ -32,12 +32,14 @@ with further channels are counted under the channel "(other)".
 
 const GROUPINGS: readonly UsageGrouping[] = ['client', 'channel', 'day'];
 
+const OPTIONS = { db: { type: 'string' }, since: { type: 'string' }, by: { type: 'string' }, json: { type: 'boolean' } } as const;
+
 /** The `usage` command. */
 export const usage: Command = {
   name: 'usage',
-  summary: 'print gateway request counts per client, channel or day',
+  options: OPTIONS,
   async run(argv, io) {
-    const { values, positionals } = parseCommandArgs(argv, { db: { type: 'string' }, since: { type: 'string' }, by: { type: 'string' }, json: { type: 'boolean' } });
+    const { values, positionals } = parseCommandArgs(argv, OPTIONS);
     if (values.help === true) {
       io.stdout.write(HELP);
       return 0;
@@ -53,7 +55,7 @@ export const usage: Command = {
         throw new UsageError((error as Error).message);
       }
     }
-    return withCommandStore(io, 'usage', { db: values.db, create: false }, async (store) => {
+    return withCommandStore(io, { db: values.db, create: false }, async (store) => {
       const report = buildUsageReport(await store.queryUsage({ by, ...(since === undefined ? {} : { since }) }), by);
       if (values.json === true) {
         io.stdout.write(`${jsonForTerminal(report)}\n`);

@@ -8,6 +8,7 @@ import { verifyUrl } from '../../index.js';
 import { parseCommandArgs } from '../args.js';
 import type { Command } from '../command.js';
 import { CREDENTIAL_HELP, CREDENTIAL_OPTIONS, credentialFrom } from '../credential-options.js';
+import { LENGTH_HELP, LENGTH_OPTIONS, maxLengthOption } from '../length-option.js';
 import { schemeOption } from '../scheme-option.js';
 import { openUrlSource, runUrlBatch, URL_BATCH_HELP, URL_BATCH_OPTIONS } from '../url-batch.js';
 
@@ -23,6 +24,7 @@ Options:
   ${CREDENTIAL_HELP}
   With --client or --key, URLs naming another client or key are UNKNOWN_CREDENTIAL.
 
+  ${LENGTH_HELP}
   ${URL_BATCH_HELP}
   -h, --help         show this help
 
@@ -32,22 +34,25 @@ Examples:
   mapsign verify --scheme google --json < signed.txt | jq 'select(.valid | not)'
 `;
 
+const OPTIONS = { ...CREDENTIAL_OPTIONS, ...URL_BATCH_OPTIONS, ...LENGTH_OPTIONS } as const;
+
 /** The `verify` command. */
 export const verify: Command = {
   name: 'verify',
-  summary: 'check signed URLs: valid, or the reason and what to do',
+  options: OPTIONS,
   async run(argv, io) {
-    const { values, positionals } = parseCommandArgs(argv, { ...CREDENTIAL_OPTIONS, ...URL_BATCH_OPTIONS });
+    const { values, positionals } = parseCommandArgs(argv, OPTIONS);
     if (values.help === true) {
       io.stdout.write(HELP);
       return 0;
     }
     const scheme = schemeOption(values.scheme, true);
     const source = await openUrlSource({ command: 'verify', values, urls: positionals }, io);
+    const options = maxLengthOption(values['max-length']);
     const credential = await credentialFrom(values, scheme, io, { required: true });
     const json = values.json === true;
     return runUrlBatch(source, io, () => (url, lineNumber, out) => {
-      const result = verifyUrl(url, credential);
+      const result = verifyUrl(url, credential, options);
       if (json) out.push(`${JSON.stringify({ line: lineNumber, url, ...result })}\n`);
       else out.push(result.valid ? `valid\t${url}\n` : `${result.reason}\t${url}\t${result.message}\n`);
       return result.valid;

@@ -17,11 +17,12 @@ export const maptiler: Scheme = {
   name: 'maptiler',
   title: 'MapTiler (credentials token)',
   algorithm: 'SHA-256',
-  identityParam: 'key',
+  identityParams: ['key'],
   signs: 'full-url',
   // The seed adds key= to the URL; a key already there is replaced so the token's key wins.
   onOtherIdentity: 'replace',
   secretEncoding: 'hex',
+  usualSecretBytes: SECRET,
   parseCredential(input: CredentialInput): Credential {
     const token = 'token' in input ? input.token : undefined;
     if (typeof token !== 'string') {
@@ -33,7 +34,7 @@ export const maptiler: Scheme = {
     if (cut <= 0 || cut === trimmed.length - 1) {
       throw new MapsignError('INVALID_TOKEN', `A MapTiler token has two parts joined by an underscore, KEY_SECRET; this one (${trimmed.length} characters) lacks the key or the secret part.`);
     }
-    return { scheme: 'maptiler', id: checkIdentity(trimmed.slice(0, cut), 'MapTiler key'), secret: parseHexSecret(trimmed.slice(cut + 1), SECRET) };
+    return { scheme: 'maptiler', id: checkIdentity(trimmed.slice(0, cut), 'MapTiler key'), param: 'key', secret: parseHexSecret(trimmed.slice(cut + 1), SECRET) };
   },
   generateCredential() {
     const id = encodeHex(randomBytes(12));

@@ -5,6 +5,7 @@
  */
 import type { Credential, CredentialInput, IdentityParam, SchemeName } from '../credential.js';
 import type { HmacAlgorithm } from '../hmac.js';
+import type { SecretLengths } from '../secret-text.js';
 
 /** Freshly generated credential text, to be shown once. */
 export interface CredentialText {
@@ -22,14 +23,19 @@ export interface Scheme {
   /** Human name, for reports. */
   readonly title: string;
   readonly algorithm: HmacAlgorithm;
-  /** Query parameter naming the credential. */
-  readonly identityParam: IdentityParam;
+  /**
+   * Query parameters that may name the credential, the usual one first: Google takes a client
+   * ID (`client=`) or an API key (`key=`); the others take `key=` only.
+   */
+  readonly identityParams: readonly IdentityParam[];
   /** What the HMAC covers: `/path?query` or the whole URL with scheme and host. */
   readonly signs: 'path-and-query' | 'full-url';
   /** What signing does to an identity parameter already in the URL with another value. */
   readonly onOtherIdentity: 'reject' | 'replace';
   /** How the provider encodes secrets. */
   readonly secretEncoding: 'base64url' | 'hex';
+  /** The decoded secret lengths the provider issues; other lengths sign, with a warning. */
+  readonly usualSecretBytes: SecretLengths;
   /** Parses credential text; throws `INVALID_SECRET` / `INVALID_TOKEN` / `INVALID_ARGUMENT`. */
   parseCredential(input: CredentialInput): Credential;
   /** Generates a new credential from the CSPRNG in the provider's format. */

@@ -15,13 +15,14 @@ export const streetmaps: Scheme = {
   name: 'streetmaps',
   title: 'Streetmaps (API key)',
   algorithm: 'SHA-1',
-  identityParam: 'key',
+  identityParams: ['key'],
   signs: 'path-and-query',
   onOtherIdentity: 'reject',
   secretEncoding: 'base64url',
+  usualSecretBytes: SECRET,
   parseCredential(input: CredentialInput): Credential {
     const key = 'key' in input ? checkIdentity(input.key, 'API key') : undefined;
-    return { scheme: 'streetmaps', id: key, secret: parseBase64urlSecret('secret' in input ? input.secret : undefined, SECRET) };
+    return { scheme: 'streetmaps', id: key, param: 'key', secret: parseBase64urlSecret('secret' in input ? input.secret : undefined, SECRET) };
   },
   generateCredential() {
     // Hex keys: a base64url key could begin with "-" and be taken for an option in a shell.

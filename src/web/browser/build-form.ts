@@ -18,6 +18,8 @@ export interface BuildRequest {
   readonly scheme: SchemeName;
   /** Client ID or API key (not used by MapTiler). */
   readonly id: string;
+  /** For Google: whether `id` is a client ID or an API key; default client ID. */
+  readonly googleIdentity?: 'client' | 'key';
   /** The secret, or for MapTiler the token. */
   readonly secret: string;
 }
@@ -35,7 +37,7 @@ export interface BuildResult {
  */
 export async function buildAndSign(request: BuildRequest): Promise<BuildResult> {
   const encoded = buildUrl(request.base.trim(), request.params.map((p) => [p.name, p.value] as const), { space: request.space });
-  const input = credentialInput(request.scheme, request.id, request.secret);
+  const input = credentialInput(request.scheme, request.id, request.secret, request.googleIdentity);
   return { encoded, signed: input === undefined ? undefined : await signUrl(encoded, parseCredential(input)) };
 }
 
@@ -72,13 +74,14 @@ async function respond(request: BuildRequest): Promise<HTMLElement> {
   }
 }
 
-/** Shows the credential fields the chosen scheme uses. */
-function showCredentialFields(scheme: SchemeName): void {
+/** Shows the credential fields the chosen scheme (and Google identity) uses. */
+function showCredentialFields(scheme: SchemeName, googleIdentity: string): void {
   const maptiler = scheme === 'maptiler';
+  byId('build-identity-field', HTMLDivElement).hidden = scheme !== 'google';
   byId('build-id-field', HTMLDivElement).hidden = maptiler;
   byId('build-secret-field', HTMLDivElement).hidden = maptiler;
   byId('build-token-field', HTMLDivElement).hidden = !maptiler;
-  byId('build-id-label', HTMLLabelElement).textContent = scheme === 'google' ? 'Client ID (client=)' : 'API key (key=)';
+  byId('build-id-label', HTMLLabelElement).textContent = scheme === 'google' && googleIdentity === 'client' ? 'Client ID (client=)' : 'API key (key=)';
 }
 
 /** Wires the build form of the page template. */
@@ -88,9 +91,12 @@ export function setUpBuildForm(): void {
   const output = byId('build-result', HTMLDivElement);
   const table = paramsTable(byId('build-params', HTMLTableSectionElement), byId('build-add', HTMLButtonElement));
   table.add();
+  const identitySelect = byId('build-identity', HTMLSelectElement);
   const scheme = (): SchemeName => (isSchemeName(schemeSelect.value) ? schemeSelect.value : 'google');
-  showCredentialFields(scheme());
-  schemeSelect.addEventListener('change', () => showCredentialFields(scheme()));
+  const identity = (): 'client' | 'key' => (identitySelect.value === 'key' ? 'key' : 'client');
+  showCredentialFields(scheme(), identity());
+  schemeSelect.addEventListener('change', () => showCredentialFields(scheme(), identity()));
+  identitySelect.addEventListener('change', () => showCredentialFields(scheme(), identity()));
   let run = 0;
   form.addEventListener('submit', (event) => {
     event.preventDefault();
@@ -102,6 +108,7 @@ export function setUpBuildForm(): void {
       space: radioValue(form, 'space') === 'percent' ? 'percent' : 'plus',
       scheme: chosen,
       id: chosen === 'maptiler' ? '' : byId('build-id', HTMLInputElement).value,
+      googleIdentity: identity(),
       secret: byId(chosen === 'maptiler' ? 'build-token' : 'build-secret', HTMLInputElement).value,
     };
     output.setAttribute('aria-busy', 'true');

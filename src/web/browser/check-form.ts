@@ -1,7 +1,8 @@
 /**
  * The "Check a signed URL" form: reads the URL, the scheme (or guesses it from `client=`,
  * `key=` and the host) and the optional secret, runs the core's explain over WebCrypto and
- * renders the report into the form's live region.
+ * renders the report into the form's live region. For MapTiler the secret alone (the part of
+ * the token after `_`) is enough when the URL carries `key=`: the token is that key and it.
  */
 import { explainUrl, guessScheme, parseCredential, type ExplainReport, type SchemeName } from '../../web.js';
 import { credentialInput, isSchemeName } from './credential-fields.js';
@@ -27,11 +28,25 @@ export async function checkUrl(request: CheckRequest): Promise<ExplainReport> {
   // Surrounding whitespace comes from copying, never from the URL that was sent.
   const url = request.url.trim();
   const scheme: SchemeName = isSchemeName(request.scheme) ? request.scheme : guessScheme(url);
-  const input = credentialInput(scheme, '', request.secret);
+  const input = credentialInput(scheme, '', scheme === 'maptiler' ? maptilerToken(request.secret, url) : request.secret);
   if (input === undefined) return explainUrl(url, undefined, request.scheme === 'guess' ? {} : { scheme });
   const report = await explainUrl(url, parseCredential(input));
   // With a credential the core treats the scheme as given; the user asked us to guess it.
   return request.scheme === 'guess' ? { ...report, schemeGuessed: true } : report;
+}
+
+/**
+ * The MapTiler token for `secret`: as typed when it is a whole token `KEY_SECRET`, else the
+ * URL's `key=` joined to it (a hex secret has no `_`). Without `key=` it stays as typed, and
+ * the core says a token needs both parts.
+ *
+ * @example maptilerToken('00ff…', 'https://api.maptiler.com/a?key=abc') // 'abc_00ff…'
+ */
+export function maptilerToken(secret: string, url: string): string {
+  const text = secret.trim();
+  if (text === '' || text.includes('_')) return secret;
+  const key = /[?&]key=([^&#]+)/.exec(url)?.[1];
+  return key === undefined ? secret : `${key}_${text}`;
 }
 
 /** The report, or the failure, ready to show: never throws. */

@@ -1,7 +1,7 @@
 /**
  * Reads the credential a form's fields describe into the core's `CredentialInput`.
  *
- * Google and Streetmaps take an identifier (client ID or API key) and a base64url secret;
+ * Google takes a client ID or an API key, Streetmaps an API key, each with a base64url secret;
  * MapTiler takes one token `KEY_SECRET`. The secret is handed to the core as typed and only
  * ever lives in the page's memory.
  */
@@ -20,9 +20,10 @@ export function isSchemeName(value: string): value is SchemeName {
  *
  * @param id client ID or API key; empty means "taken from the URL"
  * @param secret the secret, or for MapTiler the whole token
- * @example credentialInput('google', 'gme-acme', 'vNIXE0xscrmjlyV-12Nj_BvUPaw=')
+ * @param googleIdentity for Google, whether `id` is a client ID or an API key
+ * @example credentialInput('google', 'AIzaSyTEST', 'vNIXE0xscrmjlyV-12Nj_BvUPaw=', 'key')
  */
-export function credentialInput(scheme: SchemeName, id: string, secret: string): CredentialInput | undefined {
+export function credentialInput(scheme: SchemeName, id: string, secret: string, googleIdentity: 'client' | 'key' = 'client'): CredentialInput | undefined {
   const text = secret.trim();
   if (text === '') return undefined;
   const identity = id.trim();
@@ -30,7 +31,8 @@ export function credentialInput(scheme: SchemeName, id: string, secret: string):
     case 'maptiler':
       return { scheme, token: text };
     case 'google':
-      return identity === '' ? { scheme, secret: text } : { scheme, client: identity, secret: text };
+      if (identity === '') return { scheme, secret: text };
+      return googleIdentity === 'key' ? { scheme, key: identity, secret: text } : { scheme, client: identity, secret: text };
     case 'streetmaps':
       return identity === '' ? { scheme, secret: text } : { scheme, key: identity, secret: text };
   }

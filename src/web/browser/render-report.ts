@@ -1,11 +1,14 @@
 /**
- * Renders the core's explain report: verdict, likely causes with their fixes, the provided and
- * expected signatures side by side, the exact signed string, the warnings and the URL taken
- * apart. Only data is rendered (text nodes), never HTML from the URL.
+ * Renders the core's explain report: verdict, the correctly signed URL to copy, likely causes
+ * with their fixes (for a confirmed mistake, the string the client signed beside the right one,
+ * differing characters marked), the provided and expected signatures, the exact signed string,
+ * the warnings and the URL taken apart. Only data is rendered (text nodes), never HTML.
  */
 import { getScheme, type ExplainedParam, type ExplainReport, type LikelyCause, type UrlWarning } from '../../web.js';
+import { copyButton } from './copy.js';
 import { h } from './dom.js';
 import { renderRevealed } from './reveal.js';
+import { diffStrings, type DiffPart } from './string-diff.js';
 
 const VERDICT_TITLES: Readonly<Record<ExplainReport['verdict'], string>> = {
   valid: 'Valid signature',
@@ -28,26 +31,47 @@ function renderVerdict(report: ExplainReport): HTMLElement {
   );
 }
 
-function renderCause(cause: LikelyCause): HTMLElement {
+/** A signed string with the characters that differ from the other string marked. */
+function renderDiffed(label: string, parts: readonly DiffPart[], testId: string): HTMLElement {
+  const body = h('pre', { class: 'signed-string', 'data-testid': testId });
+  for (const part of parts) body.append(part.changed ? h('mark', {}, renderRevealed(part.text)) : renderRevealed(part.text));
+  return h('div', { class: 'signature-card' }, h('p', { class: 'label' }, label), body);
+}
+
+function renderStrings(clientSigned: string, signedString: string): HTMLElement {
+  const diff = diffStrings(clientSigned, signedString);
+  return h(
+    'div',
+    { class: 'signatures' },
+    renderDiffed('Your client signed', diff.before, 'client-signed'),
+    renderDiffed('It should have signed (what is sent)', diff.after, 'should-sign'),
+  );
+}
+
+function renderCause(cause: LikelyCause, signedString: string | undefined): HTMLElement {
   return h(
     'li',
     { class: 'cause', 'data-cause': cause.code },
     h('p', { class: 'cause-title' }, cause.title),
+    cause.clientSigned === undefined || signedString === undefined ? undefined : renderStrings(cause.clientSigned, signedString),
     h('p', {}, h('strong', {}, 'Fix: '), cause.fix),
     h('p', { class: cause.confirmed ? 'tag tag-confirmed' : 'tag' }, cause.confirmed ? 'Confirmed: re-signing with this mistake gives exactly the signature in the URL.' : 'Not confirmed by re-signing.'),
   );
 }
 
-/** A signature with the characters that differ from `other` marked. */
-function renderSignature(label: string, value: string | undefined, other: string | undefined, missing: string): HTMLElement {
-  const body = h('code', { class: 'signature' });
-  if (value === undefined) body.append(h('span', { class: 'muted' }, missing));
-  else {
-    const chars = [...value];
-    const others = other === undefined ? undefined : [...other];
-    chars.forEach((char, i) => body.append(others !== undefined && others[i] !== char ? h('mark', {}, char) : char));
-  }
+/**
+ * One signature. Two HMACs are never compared character by character: one changed byte of
+ * the signed string changes every character, so such a diff would mean nothing.
+ */
+function renderSignature(label: string, value: string | undefined, missing: string): HTMLElement {
+  const body = h('code', { class: 'signature' }, value === undefined ? h('span', { class: 'muted' }, missing) : value);
   return h('div', { class: 'signature-card' }, h('p', { class: 'label' }, label), body);
+}
+
+/** The URL signed correctly with the secret given, with a copy button. */
+function renderSignedUrl(url: string): HTMLElement {
+  const box = h('code', { class: 'url-box', 'data-testid': 'corrected-url' }, url);
+  return section('Correctly signed URL', h('p', { class: 'muted' }, 'The same URL with the right signature, signed here with your secret. Send this one.'), h('pre', {}, box), copyButton(url, 'Copy signed URL', box));
 }
 
 function renderWarning(warning: UrlWarning): HTMLElement {
@@ -105,14 +129,15 @@ export function renderReport(report: ExplainReport): HTMLElement {
     'div',
     { class: 'report' },
     renderVerdict(report),
-    report.likelyCauses.length === 0 ? undefined : section(report.likelyCauses.length === 1 ? 'Likely cause' : 'Likely causes', h('ul', { class: 'causes' }, ...report.likelyCauses.map(renderCause))),
+    report.signedUrl === undefined ? undefined : renderSignedUrl(report.signedUrl),
+    report.likelyCauses.length === 0 ? undefined : section(report.likelyCauses.length === 1 ? 'Likely cause' : 'Likely causes', h('ul', { class: 'causes' }, ...report.likelyCauses.map((c) => renderCause(c, report.signedString)))),
     section(
       'Signatures',
       h(
         'div',
         { class: 'signatures' },
-        renderSignature('Provided (in the URL)', report.providedSignature, report.expectedSignature, 'no signature= parameter'),
-        renderSignature('Expected (computed here with your secret)', report.expectedSignature, report.providedSignature, 'type the secret to compute it'),
+        renderSignature('Provided (in the URL)', report.providedSignature, 'no signature= parameter'),
+        renderSignature('Expected (computed here with your secret)', report.expectedSignature, 'type the secret to compute it'),
       ),
     ),
     section(
