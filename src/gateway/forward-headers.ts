@@ -8,7 +8,6 @@
  * `Forwarded`, `X-Real-IP` — are the gateway's own: a client's copies are dropped, except the
  * forwarding chain of a proxy the operator trusts, which is kept and extended.
  */
-import type { IncomingHttpHeaders } from 'node:http';
 import { CREDENTIAL_HEADER } from '../http/auth-params.js';
 
 const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'te', 'trailer', 'transfer-encoding', 'upgrade']);
@@ -48,26 +47,32 @@ export interface GatewayHeaders {
 }
 
 /**
- * The request headers for the upstream, as a flat `[name, value, …]` list.
+ * The request headers for the upstream, from the client's raw header lines (duplicates and
+ * order kept), as a flat `[name, value, …]` list. A name with `_` is dropped, as nginx does by
+ * default: CGI-style upstreams read `x_mapsign_credential` as the gateway's own header.
  *
- * @example upstreamRequestHeaders(req.headers, { host: '127.0.0.1:8080', credential: 'gme-acme', origin: 'http://gw', peer: '203.0.113.9', trusted: false })
+ * @example upstreamRequestHeaders(req.rawHeaders, req.headers.connection, { host: '127.0.0.1:8080', credential: 'gme-acme', origin: 'http://gw', peer: '203.0.113.9', trusted: false })
  */
-export function upstreamRequestHeaders(headers: IncomingHttpHeaders, own: GatewayHeaders): string[] {
-  const named = connectionTokens(headers['connection']);
+export function upstreamRequestHeaders(rawHeaders: readonly string[], connection: string | string[] | undefined, own: GatewayHeaders): string[] {
+  const named = connectionTokens(connection);
   const out: string[] = [];
-  for (const name in headers) {
-    const value = headers[name];
-    if (value === undefined || HOP_BY_HOP.has(name) || GATEWAY_OWNED.has(name) || isProxyHeader(name) || named?.has(name)) continue;
-    if (CLIENT_CLAIMS.has(name) && (!own.trusted || name === 'x-forwarded-for')) continue;
-    if (Array.isArray(value)) for (const item of value) out.push(name, item);
-    else out.push(name, value);
+  let chain: string | undefined;
+  for (let i = 0; i < rawHeaders.length; i += 2) {
+    const raw = rawHeaders[i]!;
+    const name = raw.toLowerCase();
+    if (HOP_BY_HOP.has(name) || GATEWAY_OWNED.has(name) || isProxyHeader(name) || name.includes('_') || named?.has(name)) continue;
+    if (CLIENT_CLAIMS.has(name)) {
+      if (!own.trusted) continue;
+      if (name === 'x-forwarded-for') {
+        chain = chain === undefined ? rawHeaders[i + 1]! : `${chain}, ${rawHeaders[i + 1]!}`;
+        continue;
+      }
+    }
+    out.push(raw, rawHeaders[i + 1]!);
   }
   out.push('host', own.host);
   if (own.credential !== undefined) out.push(CREDENTIAL_HEADER, own.credential);
-  if (own.peer !== undefined) {
-    const prior = own.trusted ? headers['x-forwarded-for'] : undefined;
-    out.push('x-forwarded-for', prior === undefined ? own.peer : `${Array.isArray(prior) ? prior.join(', ') : prior}, ${own.peer}`);
-  }
+  if (own.peer !== undefined) out.push('x-forwarded-for', chain === undefined ? own.peer : `${chain}, ${own.peer}`);
   const split = own.origin.indexOf('://');
   out.push('x-forwarded-proto', own.origin.slice(0, split), 'x-forwarded-host', own.origin.slice(split + 3));
   return out;

@@ -4,12 +4,14 @@
  * Each request is described once from the raw request line and headers, screened by the shared
  * shape rules and verified (src/gateway/verifier.ts), then either refused — through the refusal
  * throttle, counted and logged — or streamed to the upstream by the proxy with the gateway's own
- * headers and the authentication parameters removed. The routes that need no signature
+ * headers and the authentication parameters removed, one request at a time per connection
+ * (connection-lanes.ts). The routes that need no signature
  * (`/healthz`, the debugger page) pass the same shape rules and are served by `fetch`-style
  * handlers off the hot path. `Expect: 100-continue` is answered only once the request verified,
  * so a refused upload is never invited.
  */
 import { STATUS_CODES, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { AUTH_PARAMS, stripParams } from '../http/auth-params.js';
 import { renderRefusal, ruleRefusal, wantsJson, type Refusal } from '../http/refusal.js';
@@ -18,7 +20,8 @@ import { createRequestScreen, type VerifierOptions } from '../http/request-check
 import { DEFAULT_METHODS, normaliseMethods, type RuleReason } from '../http/request-rules.js';
 import { upstreamRequestHeaders } from './forward-headers.js';
 import { answerWithFetch, type FetchHandler } from './node-server.js';
-import { createProxy, type Forwarding, type ProxyFailure, type ProxyOptions } from './proxy.js';
+import { createConnectionLanes } from './connection-lanes.js';
+import { createProxy, type ProxyFailure, type ProxyOptions, type ProxyOutcome } from './proxy.js';
 import type { RefusalThrottle } from './refusal-throttle.js';
 import { pathOf, type RequestLogger } from './request-log.js';
 import type { UsageRecorder } from './usage-recorder.js';
@@ -39,6 +42,12 @@ export interface GatewayOptions extends VerifierOptions, ProxyOptions {
   readonly log?: RequestLogger | undefined;
   /** Delays refusals on connections that keep getting them. */
   readonly throttle?: RefusalThrottle | undefined;
+  /**
+   * How long a new connection may stay silent before it is closed; default 10 s. Node's header
+   * timeout starts with the first byte, so without it a connection that sends nothing holds a
+   * file descriptor for good.
+   */
+  readonly silentConnectionMs?: number | undefined;
 }
 
 /** The gateway's handler. */
@@ -49,7 +58,9 @@ export interface Gateway {
   handleExpectContinue(req: IncomingMessage, res: ServerResponse): void;
   /** The `clientError` listener: bytes Node's parser refused get the refusal that names why. */
   handleClientError(error: Error, socket: Duplex): void;
-  /** Requests waiting for or streaming the upstream's answer. */
+  /** The `connection` listener: a connection that sends nothing is closed after a while. */
+  handleConnection(socket: Socket): void;
+  /** Requests forwarded or waiting for their turn on their connection. */
   readonly inFlight: number;
   /** Ends every request still in flight, counting those not yet answered as `SHUTDOWN`. */
   abortInFlight(): void;
@@ -101,7 +112,7 @@ export function createGateway(options: GatewayOptions): Gateway {
   const strip = options.stripAuthParams !== false;
   const routes: Record<string, FetchHandler> = { '/healthz': healthz, ...options.routes };
   const { usage, log, throttle } = options;
-  const inFlight = new Set<Forwarding>();
+  const lanes = createConnectionLanes();
 
   const done = (method: string, target: string, started: number, status: number, outcome: string, credential?: string, channel?: string): void => {
     usage?.count(credential ?? '', channel ?? '', outcome);
@@ -122,6 +133,8 @@ export function createGateway(options: GatewayOptions): Gateway {
 
   const handle = (req: IncomingMessage, res: ServerResponse, expectsContinue: boolean): void => {
     const started = performance.now();
+    // The first request arrived: the connection's silence timer is done (Node times keep-alive itself).
+    if (silent.delete(req.socket)) req.socket.setTimeout(0);
     const target = req.url ?? '/';
     const facts = nodeRequestFacts(req, target);
     const route = findRoute(routes, pathOf(target));
@@ -139,20 +152,24 @@ export function createGateway(options: GatewayOptions): Gateway {
 
   const forward = (req: IncomingMessage, res: ServerResponse, target: string, started: number, hasBody: boolean, expectsContinue: boolean, origin: string, credential: string | undefined, channel: string | undefined): void => {
     const method = req.method ?? 'GET';
-    if (expectsContinue) res.writeContinue();
-    const peer = req.socket.remoteAddress;
-    const headers = upstreamRequestHeaders(req.headers, { host: proxy.host, credential, origin, peer, trusted: trusts(peer) });
-    const path = proxy.basePath + (strip ? stripParams(target, AUTH_PARAMS) : target);
-    const forwarding = proxy.forward(req, res, path, headers, hasBody, (outcome) => {
-      inFlight.delete(forwarding);
+    const settle = (outcome: ProxyOutcome): void => {
       if ('status' in outcome) return done(method, target, started, outcome.status, outcome.status >= 500 ? 'UPSTREAM_5XX' : 'ok', credential, channel);
       const answer = FAILURE_ANSWER[outcome.failure];
       done(method, target, started, answer?.[0] ?? 499, outcome.failure, credential, channel);
       if (answer === undefined || res.headersSent || res.destroyed) return;
       const close = outcome.failure === 'CLIENT_TIMEOUT' || hasBody ? { connection: 'close' } : {};
       res.writeHead(answer[0], { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store', ...close }).end(`${answer[0]} ${outcome.failure}: ${answer[1]}\n`);
+    };
+    lanes.enqueue(req.socket, {
+      start(finished) {
+        if (expectsContinue) res.writeContinue();
+        const peer = req.socket.remoteAddress;
+        const headers = upstreamRequestHeaders(req.rawHeaders, req.headers['connection'], { host: proxy.host, credential, origin, peer, trusted: trusts(peer) });
+        const path = proxy.basePath + (strip ? stripParams(target, AUTH_PARAMS) : target);
+        return proxy.forward({ req, res, path, headers, withBody: hasBody, settle, done: finished });
+      },
+      cancel: (reason) => settle({ failure: reason }),
     });
-    inFlight.add(forwarding);
   };
 
   const guarded = (expectsContinue: boolean) => (req: IncomingMessage, res: ServerResponse): void => {
@@ -186,16 +203,24 @@ export function createGateway(options: GatewayOptions): Gateway {
     socket.end(`HTTP/1.1 ${body.status} ${STATUS_TEXT[body.status] ?? 'Bad Request'}\r\n${head.join('')}\r\n${body.body}`);
   };
 
+  const silent = new WeakSet<object>();
+  const silentMs = options.silentConnectionMs ?? 10_000;
+  const handleConnection = (socket: Socket): void => {
+    silent.add(socket);
+    socket.setTimeout(silentMs, () => {
+      if (silent.has(socket)) socket.destroy();
+    });
+  };
+
   return {
+    handleConnection,
     handle: guarded(false),
     handleExpectContinue: guarded(true),
     handleClientError,
     get inFlight() {
-      return inFlight.size;
+      return lanes.size;
     },
-    abortInFlight() {
-      for (const forwarding of [...inFlight]) forwarding.abort('SHUTDOWN');
-    },
+    abortInFlight: () => lanes.abortAll(),
     close: () => proxy.close(),
   };
 }

@@ -1,13 +1,17 @@
 /**
  * Streams a verified request between `node:http` and the upstream through undici's pooled
  * `Agent`, with no `Request`/`Response` objects and no intermediate streams: response chunks go
- * from undici's parser straight into `res.write`, paused while the client's socket is full.
+ * from undici's parser straight into `res.write`, paused while the client's socket is full —
+ * for no longer than the timeout, so a client that stops reading cannot hold a pooled
+ * connection.
  *
- * Every way a request can end is settled exactly once, as an {@link ProxyOutcome}: the
+ * Every way a request can end is settled exactly once, as a {@link ProxyOutcome}: the
  * upstream's status as soon as its headers arrive; otherwise the failure — the upstream
- * refused or timed out (the caller answers 502/504), the client went away or stopped sending
- * its body (the upstream request is aborted at once, releasing its pooled connection), or
- * shutdown cut it. A failure after the response started can only end the client's connection.
+ * refused, timed out or answered something that cannot be relayed (the caller answers
+ * 502/504), the client went away or stopped sending or reading (the upstream request is
+ * aborted at once, releasing its pooled connection), or shutdown cut it. A failure after the
+ * response started can only end the client's connection. `done` is called once when the
+ * exchange is over, so the connection's next request can go.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Agent, type Dispatcher } from 'undici';
@@ -31,18 +35,28 @@ export type ProxyOutcome = { readonly status: number } | { readonly failure: Pro
 
 /** One request on its way. */
 export interface Forwarding {
-  /** Ends it now (shutdown); settles as `reason` unless it already has. */
+  /** Ends it now; settles as `reason` unless it already has. */
   abort(reason: ProxyFailure): void;
+}
+
+/** What to forward and where to report. */
+export interface ForwardJob {
+  readonly req: IncomingMessage;
+  readonly res: ServerResponse;
+  /** Upstream path: base path, then the target as forwarded. */
+  readonly path: string;
+  /** Flat `[name, value, …]` request headers. */
+  readonly headers: string[];
+  readonly withBody: boolean;
+  /** Called once with the outcome; the caller answers failures before the response started. */
+  readonly settle: (outcome: ProxyOutcome) => void;
+  /** Called once when the exchange is over. */
+  readonly done: () => void;
 }
 
 /** A pooled proxy to one upstream. */
 export interface Proxy {
-  /**
-   * Forwards `req` as `method path` with `headers`, streaming its body when `withBody`;
-   * `settle` is called once with the outcome. The caller answers failures before the response
-   * started; everything else is written to `res` here.
-   */
-  forward(req: IncomingMessage, res: ServerResponse, path: string, headers: string[], withBody: boolean, settle: (outcome: ProxyOutcome) => void): Forwarding;
+  forward(job: ForwardJob): Forwarding;
   /** The upstream `host[:port]`, for the `Host` header. */
   readonly host: string;
   /** The base path every target is appended to (`/v1`, or empty). */
@@ -53,24 +67,32 @@ export interface Proxy {
 
 const TIMEOUTS = new Set(['UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT']);
 
-/** The undici handler for one request: writes the answer to `res`, settles once. */
+/** Why undici failed, as a proxy failure: a timeout, an unparsable answer, or no answer. */
+function upstreamFailure(error: Error): ProxyFailure {
+  const code = (error as { code?: string }).code ?? '';
+  if (TIMEOUTS.has(code)) return 'UPSTREAM_TIMEOUT';
+  return code.startsWith('HPE_') || code === 'UND_ERR_INFO' ? 'UPSTREAM_INVALID' : 'UPSTREAM_UNREACHABLE';
+}
+
+/** The undici handler for one request: writes the answer to `res`, settles once, ends once. */
 class Exchange implements Dispatcher.DispatchHandler, Forwarding {
-  readonly #res: ServerResponse;
-  readonly #settle: (outcome: ProxyOutcome) => void;
+  readonly #job: ForwardJob;
+  readonly #timeoutMs: number;
   #controller: Dispatcher.DispatchController | undefined;
   #started = false;
   #ended = false;
   #cut: ProxyFailure | undefined;
+  #stall: NodeJS.Timeout | undefined;
 
-  constructor(res: ServerResponse, settle: (outcome: ProxyOutcome) => void) {
-    this.#res = res;
-    this.#settle = settle;
+  constructor(job: ForwardJob, timeoutMs: number) {
+    this.#job = job;
+    this.#timeoutMs = timeoutMs;
   }
 
   abort(reason: ProxyFailure): void {
     if (this.#ended) return;
     this.#cut ??= reason;
-    if (this.#controller === undefined) this.#fail(reason);
+    if (this.#controller === undefined || this.#controller.aborted) this.#end(reason);
     else this.#controller.abort(new Error(reason));
   }
 
@@ -84,55 +106,69 @@ class Exchange implements Dispatcher.DispatchHandler, Forwarding {
     // 1xx answers are the upstream's business with this hop; the client gets the final one.
     if (statusCode < 200 || this.#ended) return;
     try {
-      this.#res.writeHead(statusCode, clientResponseHeaders(headers));
+      this.#job.res.writeHead(statusCode, clientResponseHeaders(headers));
     } catch {
       // A header Node refuses to send (invalid characters): the answer cannot be relayed.
+      this.#cut = 'UPSTREAM_INVALID';
       controller.abort(new Error('UPSTREAM_INVALID'));
-      this.#fail('UPSTREAM_INVALID');
       return;
     }
     this.#started = true;
-    this.#settle({ status: statusCode });
+    this.#job.settle({ status: statusCode });
   }
 
   onResponseData(controller: Dispatcher.DispatchController, chunk: Buffer): void {
-    if (this.#res.write(chunk)) return;
+    const { res } = this.#job;
+    if (res.write(chunk)) return;
     controller.pause();
-    this.#res.once('drain', () => controller.resume());
+    // A client that stops reading gets the same timeout as an upstream that stops sending.
+    this.#stall = setTimeout(() => this.abort('CLIENT_TIMEOUT'), this.#timeoutMs);
+    res.once('drain', () => {
+      clearTimeout(this.#stall);
+      controller.resume();
+    });
   }
 
   onResponseEnd(): void {
+    const { res } = this.#job;
+    res.end();
+    // Over once the answer is handed to the client's socket: an answer queued behind others on a
+    // pipelining connection is not, and the connection's next request waits for it.
     this.#ended = true;
-    this.#res.end();
+    clearTimeout(this.#stall);
+    if (res.writableFinished) this.#job.done();
+    else res.once('finish', this.#job.done);
   }
 
   onResponseError(_controller: Dispatcher.DispatchController, error: Error): void {
     if (this.#started) {
       // Mid-body: the status was sent, so the only honest signal left is a cut connection.
-      this.#ended = true;
-      this.#res.destroy();
+      this.#job.res.destroy();
+      this.#finish();
       return;
     }
-    const code = (error as { code?: string }).code ?? '';
-    this.#fail(this.#cut ?? (TIMEOUTS.has(code) ? 'UPSTREAM_TIMEOUT' : 'UPSTREAM_UNREACHABLE'));
+    this.#end(this.#cut ?? upstreamFailure(error));
   }
 
-  /** The client's connection closed: stop the upstream request unless it is complete. */
-  clientClosed(): void {
-    if (!this.#ended) this.abort(this.#cut ?? 'CLIENT_CLOSED');
+  /** Settles a failure before the response started, then ends. */
+  #end(failure: ProxyFailure): void {
+    if (this.#ended) return;
+    this.#job.settle({ failure });
+    this.#finish();
   }
 
-  #fail(failure: ProxyFailure): void {
+  #finish(): void {
     if (this.#ended) return;
     this.#ended = true;
-    this.#settle({ failure });
+    clearTimeout(this.#stall);
+    this.#job.done();
   }
 }
 
 /**
  * Creates the proxy for one upstream.
  *
- * @example const proxy = createProxy({ upstream: 'http://127.0.0.1:8080', timeoutMs: 5000 })
+ * @example const upstream = createProxy({ upstream: 'http://127.0.0.1:8080', timeoutMs: 5000 })
  */
 export function createProxy(options: ProxyOptions): Proxy {
   const url = new URL(options.upstream);
@@ -148,17 +184,17 @@ export function createProxy(options: ProxyOptions): Proxy {
   return {
     host: url.host,
     basePath: url.pathname.replace(/\/+$/, ''),
-    forward(req, res, path, headers, withBody, settle) {
-      const exchange = new Exchange(res, settle);
-      res.once('close', () => exchange.clientClosed());
-      if (withBody) {
+    forward(job) {
+      const exchange = new Exchange(job, timeout);
+      const { req } = job;
+      if (job.withBody) {
         // A body that stops arriving must not hold a pooled upstream connection.
         req.setTimeout(timeout, () => exchange.abort('CLIENT_TIMEOUT'));
         req.once('end', () => req.setTimeout(0));
         req.on('error', () => exchange.abort('CLIENT_CLOSED'));
       }
       try {
-        agent.dispatch({ origin, path, method: req.method as Dispatcher.HttpMethod, headers, body: withBody ? req : null }, exchange);
+        agent.dispatch({ origin, path: job.path, method: req.method as Dispatcher.HttpMethod, headers: job.headers, body: job.withBody ? req : null }, exchange);
       } catch {
         // undici refused the request itself (a header it will not send): nothing reached the upstream.
         exchange.abort('UPSTREAM_UNREACHABLE');

@@ -10,12 +10,14 @@
  */
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
+import { connect } from 'node:net';
 import { test, type TestContext } from 'node:test';
 import type { StartOptions } from '../../src/gateway/index.js';
-import { startRig, type ContractOptions, type Rig } from '../support/contract.js';
+import { openSqliteStore } from '../../src/store/index.js';
+import { startBoundedGateway, startRig, type ContractOptions, type Rig } from '../support/contract.js';
 import { exchange, NoResponse, RawConnection, rawRequest, type RawResponse } from '../support/raw-client.js';
-import type { UpstreamReply } from '../support/raw-upstream.js';
-import { withoutAuth } from '../support/signing.js';
+import { startRawUpstream, type UpstreamReply } from '../support/raw-upstream.js';
+import { issue, withoutAuth } from '../support/signing.js';
 
 type Header = readonly [string, string];
 
@@ -317,4 +319,88 @@ test('malformed HTTP and smuggling shapes never reach the upstream nor crash the
     assert.deepEqual(forwarded, [`GET ${withoutAuth(first)} HTTP/1.1`, ...(statuses.length === 4 ? [`GET ${withoutAuth(last)} HTTP/1.1`] : [])]);
   });
   await t.test('the gateway still serves', () => assertStillServes(r, 'after the malformed corpus'));
+});
+
+test('a connection that pipelines 300 requests, reads nothing and leaves does not leak the pool of 4', { timeout: 60_000 }, async (t) => {
+  const r = await rig(t, { upstreamConnections: 4 }, () => ({ kind: 'fixed', body: Buffer.alloc(32 * 1024, 120) }));
+  const client = await RawConnection.open(r.address);
+  client.write(Buffer.concat(Array.from({ length: 300 }, (_, i) => request(r, { target: r.google.target(`/tiles/pipe.png?i=${i}`) }))));
+  await new Promise((resolve) => setTimeout(resolve, 150));
+  client.destroy();
+  await new Promise((resolve) => setTimeout(resolve, 200));
+  const forwarded = r.upstream.requests.length;
+  assert.ok(forwarded < 300, `requests behind unread answers wait for their turn, not in the pool (${forwarded} forwarded)`);
+  await new Promise((resolve) => setTimeout(resolve, 300));
+  assert.equal(r.upstream.requests.length, forwarded, 'what the client left behind is cancelled, not forwarded later');
+  const answers = await Promise.all(Array.from({ length: 8 }, (_, i) => exchange(r.address, request(r, { target: r.google.target(`/tiles/after.png?n=${i}`) }), { timeoutMs: 5000 })));
+  assert.deepEqual(answers.map(statusOf), Array(8).fill(200), 'eight clients in parallel are all answered afterwards');
+});
+
+test('clients that stop reading a large answer are cut after the timeout, releasing the pool of 2', { timeout: 60_000 }, async (t) => {
+  const r = await rig(t, { upstreamConnections: 2, upstreamTimeoutMs: 1000 }, () => ({ kind: 'stream', chunks: 512, chunkBytes: 64 * 1024, delayMs: 0 }));
+  const { hostname, port } = new URL(r.address);
+  // Plain sockets paused from the start: they send a request and never read a byte of the answer.
+  const readers = Array.from({ length: 3 }, (_, i) => {
+    const reader = connect(Number(port), hostname);
+    reader.pause();
+    reader.on('error', () => {});
+    reader.write(request(r, { target: r.google.target(`/tiles/huge.png?reader=${i}`) }));
+    return reader;
+  });
+  t.after(() => readers.forEach((reader) => reader.destroy()));
+  await new Promise((resolve) => setTimeout(resolve, 300));
+  await assertStillServes(r, 'with three clients that never read');
+});
+
+test('pipelining far past what any client needs closes the connection instead of queueing without end', { timeout: 60_000 }, async (t) => {
+  const r = await rig(t, {}, () => ({ kind: 'never' }));
+  const client = await RawConnection.open(r.address);
+  t.after(() => client.destroy());
+  client.write(Buffer.concat(Array.from({ length: 1500 }, (_, i) => request(r, { target: r.google.target(`/tiles/flood.png?i=${i}`) }))));
+  const deadline = Date.now() + 5000;
+  while (!client.closed && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+  assert.ok(client.closed, 'the gateway closed the connection');
+  assert.ok(r.upstream.requests.length <= 1, `at most the request at the front was forwarded (${r.upstream.requests.length})`);
+  await assertStillServes(r, 'after the pipelining flood');
+});
+
+test('a connection that sends nothing is closed after silentConnectionMs', async (t) => {
+  const r = await rig(t, { silentConnectionMs: 300 });
+  const silent = await RawConnection.open(r.address);
+  t.after(() => silent.destroy());
+  const deadline = Date.now() + 3000;
+  while (!silent.closed && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+  assert.ok(silent.closed, 'closed by the gateway');
+  const talking = await RawConnection.open(r.address);
+  t.after(() => talking.destroy());
+  talking.write(request(r));
+  assert.equal((await talking.final(3000)).response.status, 200);
+  await new Promise((resolve) => setTimeout(resolve, 600));
+  talking.write(request(r));
+  assert.equal((await talking.final(3000)).response.status, 200, 'a connection that has spoken stays under Node\'s keep-alive timeout, not this one');
+});
+
+test('header names with an underscore never reach the upstream (CGI reads x_mapsign_credential as the gateway\'s own)', async (t) => {
+  const r = await rig(t);
+  const answer = await exchange(r.address, request(r, { headers: [['x_mapsign_credential', 'admin'], ['X_Forwarded_For', '6.6.6.6'], ['x_real_ip', '6.6.6.6'], ['X-Keep', '1']] }), { timeoutMs: 3000 });
+  assert.equal(statusOf(answer), 200);
+  const names = r.upstream.requests.at(-1)!.headerLines.map(([name]) => name.toLowerCase());
+  assert.deepEqual(names.filter((name) => name.includes('_')), []);
+  assert.ok(names.includes('x-keep'));
+});
+
+test('requests waiting on a connection at shutdown are counted, once each, before the last usage write', { timeout: 30_000 }, async (t) => {
+  const upstream = await startRawUpstream(t, () => ({ kind: 'never' }));
+  const { gateway, dbFile } = await startBoundedGateway(t, upstream.url, { refusalThrottle: { maxDelayMs: 0 } });
+  const google = await issue(gateway, dbFile, 'google');
+  const client = await RawConnection.open(gateway.address);
+  t.after(() => client.destroy());
+  const host = new URL(gateway.address).host;
+  client.write(Buffer.concat(Array.from({ length: 5 }, (_, i) => rawRequest({ target: google.target(`/tiles/wait.png?i=${i}`), headers: [['Host', host]] }))));
+  await new Promise((resolve) => setTimeout(resolve, 200));
+  await gateway.close(400);
+  const store = openSqliteStore(dbFile);
+  t.after(() => store.close());
+  const rows = await store.queryUsage({ by: 'client' });
+  assert.deepEqual(rows.map((row) => [row.credentialId, row.outcome, row.count]), [[google.id, 'SHUTDOWN', 5]]);
 });
