@@ -170,7 +170,7 @@ function median(values: readonly number[]): number {
 
 const dir = await mkdtemp(join(tmpdir(), 'mapsign-bench-'));
 try {
-  const upstream = await start(process.execPath, ['--input-type=module', '-e', "const { startDemoUpstream } = await import(process.argv[1]); const u = await startDemoUpstream(); console.log('upstream ' + u.url);", new URL('../dist/gateway/demo-upstream.js', import.meta.url).href], /upstream (http:\S+)/);
+  const upstream = await start(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', "const { startDemoUpstream } = await import(process.argv[1]); const u = await startDemoUpstream(); console.log('upstream ' + u.url);", new URL('../demo/upstream.ts', import.meta.url).href], /upstream (http:\S+)/);
   const db = join(dir, 'bench.db');
   const store = openSqliteStore(db);
   const issued = await createCredential(store, { scheme: 'google', id: 'gme-bench' });

@@ -48,7 +48,7 @@ function median(values: readonly number[]): number {
 /** The demo upstream in its own process; resolves with its URL. */
 function startUpstream(children: ChildProcess[]): Promise<string> {
   const code = "const { startDemoUpstream } = await import(process.argv[1]); const u = await startDemoUpstream(0); console.log('upstream ' + u.url);";
-  const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', code, new URL('../src/gateway/demo-upstream.ts', import.meta.url).href], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', code, new URL('../demo/upstream.ts', import.meta.url).href], { stdio: ['ignore', 'pipe', 'inherit'] });
   children.push(child);
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error('upstream did not start')), 15_000);

@@ -6,11 +6,11 @@
  */
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
-import { startDemoUpstream } from './gateway/demo-upstream.js';
-import { createJsonLogger, startGateway } from './gateway/index.js';
-import { parseCredential, signUrl } from './index.js';
-import { createCredential, credentialInput, openSqliteStore } from './store/index.js';
-import { debuggerRoute } from './web/page.js';
+import { startDemoUpstream } from './upstream.js';
+import { createJsonLogger, startGateway } from '../src/gateway/index.js';
+import { parseCredential, signUrl } from '../src/index.js';
+import { createCredential, credentialInput, openSqliteStore } from '../src/store/index.js';
+import { debuggerRoute } from '../src/debugger/page.js';
 
 const dir = join(process.cwd(), '.mapsign-demo');
 await rm(dir, { recursive: true, force: true });

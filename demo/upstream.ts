@@ -1,5 +1,6 @@
 /**
- * A tiny stand-in map service for the demo and the benchmark: fake geocoding JSON at
+ * A tiny stand-in map service for the demo, the benchmarks and the multi-gateway tests (not part
+ * of the published package): fake geocoding JSON at
  * `/maps/api/geocode/json` and a 1×1 PNG for `/tiles/{z}/{x}/{y}.png`, 404 JSON otherwise.
  * It trusts whatever reaches it — protecting it is the gateway's job.
  */

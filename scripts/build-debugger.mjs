@@ -1,11 +1,11 @@
 /**
- * Builds the URL Signing Debugger into ONE self-contained HTML file, dist/web/debugger.html:
- * the page's TypeScript (src/web/browser/main.ts, with the core over WebCrypto) is bundled by
+ * Builds the URL Signing Debugger into ONE self-contained HTML file, dist/debugger/debugger.html:
+ * the page's TypeScript (src/debugger/browser/main.ts, with the core over WebCrypto) is bundled by
  * esbuild and inlined with the CSS into the template. The Content-Security-Policy pins the
  * inline script and style by hash and allows no fetch, form post or external resource, so the
  * page cannot send anything it is given — served by the gateway or opened as a file.
  *
- * Usage: node scripts/build-web.mjs [output.html]
+ * Usage: node scripts/build-debugger.mjs [output.html]
  */
 import { build, transform } from 'esbuild';
 import { createHash } from 'node:crypto';
@@ -14,8 +14,8 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const source = join(root, 'src/web/browser');
-const defaultOutput = join(root, 'dist/web/debugger.html');
+const source = join(root, 'src/debugger/browser');
+const defaultOutput = join(root, 'dist/debugger/debugger.html');
 
 const hashSource = (text) => `'sha256-${createHash('sha256').update(text, 'utf8').digest('base64')}'`;
 

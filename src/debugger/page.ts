@@ -1,20 +1,20 @@
 /**
  * The built URL Signing Debugger for servers: `mapsign serve` answers `/debugger` with it.
  *
- * `npm run build` bundles the page into one self-contained file, dist/web/debugger.html
- * (scripts/build-web.mjs). This module reads that file once and caches it. The path is found
- * relative to this module, two levels below the package root both as src/web/page.ts (tsx)
- * and as dist/web/page.js (built), so both resolve to the same dist file.
+ * `npm run build` bundles the page into one self-contained file, dist/debugger/debugger.html
+ * (scripts/build-debugger.mjs). This module reads that file once and caches it. The path is found
+ * relative to this module, two levels below the package root both as src/debugger/page.ts (tsx)
+ * and as dist/debugger/page.js (built), so both resolve to the same dist file.
  *
  * @example
- * import { debuggerRoute } from './web/page.js'
+ * import { debuggerRoute } from './debugger/page.js'
  * createGateway({ ...options, routes: { '/debugger': debuggerRoute } })
  */
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 /** Absolute path of the built page. */
-export const DEBUGGER_PAGE_FILE = fileURLToPath(new URL('../../dist/web/debugger.html', import.meta.url));
+export const DEBUGGER_PAGE_FILE = fileURLToPath(new URL('../../dist/debugger/debugger.html', import.meta.url));
 
 /**
  * Headers to serve the page with. The page carries its own Content-Security-Policy (no
@@ -29,13 +29,13 @@ export const DEBUGGER_PAGE_HEADERS: Readonly<Record<string, string>> = {
   'cache-control': 'no-cache',
 };
 
-/** Thrown when dist/web/debugger.html is missing: the package was not built. */
+/** Thrown when dist/debugger/debugger.html is missing: the package was not built. */
 export class DebuggerPageMissingError extends Error {
   override readonly name = 'DebuggerPageMissingError';
   readonly code = 'DEBUGGER_PAGE_MISSING';
 
   constructor(options?: { cause?: unknown }) {
-    super('The debugger page is not built: run `npm run build`, which writes dist/web/debugger.html.', options);
+    super('The debugger page is not built: run `npm run build`, which writes dist/debugger/debugger.html.', options);
   }
 }
 

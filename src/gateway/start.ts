@@ -16,6 +16,7 @@ import { createGateway } from './handler.js';
 import { listenOn, serveFetch, type FetchHandler, type ListenTarget, type RunningServer } from './node-server.js';
 import { createRefusalThrottle, type RefusalThrottle, type RefusalThrottleOptions } from './refusal-throttle.js';
 import type { RequestLogger } from './request-log.js';
+import { followChanges, storeRoutes } from './store-hooks.js';
 import { UsageRecorder } from './usage-recorder.js';
 
 /** Options for {@link startGateway}. */
@@ -33,6 +34,8 @@ export interface StartOptions {
   readonly upstreamTimeoutMs?: number | undefined;
   /** Connections kept open to the upstream; default 128. */
   readonly upstreamConnections?: number | undefined;
+  /** How long a new connection may send nothing before it is closed; default 10 s. */
+  readonly silentConnectionMs?: number | undefined;
   /** Delays refusals on connections that keep getting them; default on, `{ maxDelayMs: 0 }` turns it off. */
   readonly refusalThrottle?: RefusalThrottleOptions | undefined;
   /** Admin API listener and bearer token; both or neither. */
@@ -88,6 +91,8 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
   const throttle = createRefusalThrottle(options.refusalThrottle);
   const gateway = createGateway({
     ...options,
+    // The store's own /healthz (the database's state, for a resilient store) unless the caller gives one.
+    routes: { ...storeRoutes(store), ...options.routes },
     credentials: cache.lookup,
     usage,
     throttle,
@@ -98,12 +103,16 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
   const server = createServer({ keepAliveTimeout: 5000, headersTimeout: 20_000 }, gateway.handle);
   server.on('checkContinue', gateway.handleExpectContinue);
   server.on('clientError', gateway.handleClientError);
+  server.on('connection', gateway.handleConnection);
+  // A store that announces changes (PostgreSQL NOTIFY) refreshes the cache at once, not at the next poll.
+  const unfollow = followChanges(store, cache);
   const servers: RunningServer[] = [];
   try {
     servers.push(await listenOn(server, options.listen));
     if (options.admin !== undefined) servers.push(await serveFetch(createAdminApi({ store, token: options.admin.token }), options.admin.listen));
   } catch (error) {
     await Promise.all(servers.map((running) => running.close(0)));
+    unfollow();
     cache.close();
     await usage.close();
     await gateway.close();
@@ -116,10 +125,13 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
     // A refusal waiting out its delay must not hold shutdown: answer them all now.
     throttle.flush();
     await Promise.all(servers.map((running) => running.close(drainMs - closeReserve, () => gateway.abortInFlight())));
+    unfollow();
     cache.close();
+    // Whatever the pool still held settles (and is counted) before the last write.
+    gateway.abortInFlight();
+    await gateway.close();
     const left = (): number => Math.max(MIN_CLOSE_MS, deadline - Date.now());
     if (!(await within(usage.close(), left()))) warn('The last usage counts could not be written before the drain deadline.');
-    await gateway.close();
     if (!(await within(store.close(), left()))) warn('The database did not close before the drain deadline; exiting anyway.');
   };
   return {

@@ -4,10 +4,10 @@
  * subscription that refreshes the credential cache the moment the store announces a change
  * (PostgreSQL NOTIFY) rather than at its next poll.
  */
-import type { FetchHandler } from '../gateway/node-server.js';
-import type { MapsignStore } from './contract.js';
-import { isChangeNotifier } from './postgres-changes.js';
-import type { StoreHealth } from './resilient.js';
+import type { FetchHandler } from './node-server.js';
+import type { MapsignStore } from '../store/contract.js';
+import { isChangeNotifier } from '../store/postgres-changes.js';
+import type { StoreHealth } from '../store/resilient.js';
 
 function hasHealth(store: MapsignStore): store is MapsignStore & { health(): StoreHealth } {
   return typeof (store as { health?: unknown }).health === 'function';

@@ -11,7 +11,6 @@ export type { CredentialInfo, MapsignStore, NewCredential, SecretInfo, UsageDelt
 export { createCredential, credentialInput, DEFAULT_OVERLAP_MS, rotateCredential, type CreateOptions, type IssuedSecret } from './credential-ops.js';
 export { MAX_OVERLAP_MS, MAX_TIMER_MS, parseDuration, type DurationBounds } from './duration.js';
 export { isStoreError, StoreError, type StoreErrorCode } from './errors.js';
-export { followChanges, storeRoutes } from './gateway-hooks.js';
 export { describeStore, isPostgresUrl, openStore, type OpenStoreOptions } from './open.js';
 export { openPostgresStore, type PostgresStoreOptions } from './postgres.js';
 export { resilientStore, type ResilientOptions, type ResilientStore, type StoreHealth } from './resilient.js';

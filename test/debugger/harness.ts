@@ -1,7 +1,7 @@
 /**
  * Shared set-up for the debugger's browser tests: builds the page, serves it from a real
- * node:http server on 127.0.0.1 (through src/web/page.ts, as the gateway does), drives
- * Debian's Chromium through playwright-core, and saves screenshots to test-artifacts/web/.
+ * node:http server on 127.0.0.1 (through src/debugger/page.ts, as the gateway does), drives
+ * Debian's Chromium through playwright-core, and saves screenshots to test-artifacts/debugger/.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
@@ -11,10 +11,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
-import { DEBUGGER_PAGE_FILE, DEBUGGER_PAGE_HEADERS, debuggerPage } from '../../src/web/page.js';
+import { DEBUGGER_PAGE_FILE, DEBUGGER_PAGE_HEADERS, debuggerPage } from '../../src/debugger/page.js';
 
 const ROOT = new URL('../../', import.meta.url);
-const ARTIFACTS = join(ROOT.pathname, 'test-artifacts', 'web');
+const ARTIFACTS = join(ROOT.pathname, 'test-artifacts', 'debugger');
 export const CHROMIUM = '/usr/bin/chromium';
 
 /** Google's official example (seed 001). */
@@ -36,7 +36,7 @@ export interface Harness {
   readonly hits: () => number;
   /** Opens the page (served by default) and waits until its script has run. */
   open(where?: 'served' | 'file'): Promise<Page>;
-  /** Saves a screenshot (the full page unless `fullPage` is false) as test-artifacts/web/NAME.png. */
+  /** Saves a screenshot (the full page unless `fullPage` is false) as test-artifacts/debugger/NAME.png. */
   shot(page: Page, name: string, fullPage?: boolean): Promise<void>;
   close(): Promise<void>;
 }
@@ -50,7 +50,7 @@ function listen(server: Server): Promise<number> {
 
 /** Builds the page (so tests always run the current source) and starts everything. */
 export async function startHarness(): Promise<Harness> {
-  execFileSync(process.execPath, [join(ROOT.pathname, 'scripts', 'build-web.mjs')], { stdio: 'pipe', timeout: 60_000 });
+  execFileSync(process.execPath, [join(ROOT.pathname, 'scripts', 'build-debugger.mjs')], { stdio: 'pipe', timeout: 60_000 });
   let hits = 0;
   const server = createServer((request, response) => {
     hits++;

@@ -1,17 +1,17 @@
 /**
- * The built debugger page as the gateway serves it (src/web/page.ts): one self-contained HTML
+ * The built debugger page as the gateway serves it (src/debugger/page.ts): one self-contained HTML
  * file whose Content-Security-Policy pins exactly the inline script and style it carries.
  */
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { before, describe, it } from 'node:test';
-import { DEBUGGER_PAGE_HEADERS, debuggerPage, debuggerResponse, debuggerRoute } from '../../src/web/page.js';
+import { DEBUGGER_PAGE_HEADERS, debuggerPage, debuggerResponse, debuggerRoute } from '../../src/debugger/page.js';
 
 const hashOf = (text: string): string => `'sha256-${createHash('sha256').update(text, 'utf8').digest('base64')}'`;
 
 before(() => {
-  execFileSync(process.execPath, [new URL('../../scripts/build-web.mjs', import.meta.url).pathname], { stdio: 'pipe', timeout: 60_000 });
+  execFileSync(process.execPath, [new URL('../../scripts/build-debugger.mjs', import.meta.url).pathname], { stdio: 'pipe', timeout: 60_000 });
 });
 
 describe('the built page', () => {

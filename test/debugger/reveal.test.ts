@@ -3,7 +3,7 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { hasHiddenCharacters, revealParts, type RevealedPart } from '../../src/web/browser/reveal.js';
+import { hasHiddenCharacters, revealParts, type RevealedPart } from '../../src/debugger/browser/reveal.js';
 
 const char = (c: string, codePoint: string, invisible: boolean, name: string): RevealedPart => ({ kind: 'char', char: c, codePoint, invisible, name });
 

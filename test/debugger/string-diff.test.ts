@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { diffStrings, type DiffPart } from '../../src/web/browser/string-diff.js';
+import { diffStrings, type DiffPart } from '../../src/debugger/browser/string-diff.js';
 
 const same = (text: string): DiffPart => ({ text, changed: false });
 const changed = (text: string): DiffPart => ({ text, changed: true });

@@ -9,7 +9,7 @@ import { after, before, describe, test } from 'node:test';
 import { parseCredential, signUrl } from '../../src/index.js';
 import { credentialInput, type MapsignStore } from '../../src/store/index.js';
 import { openStore } from '../../src/store/open.js';
-import { startDemoUpstream, type DemoUpstream } from '../../src/gateway/demo-upstream.js';
+import { startDemoUpstream, type DemoUpstream } from '../../demo/upstream.js';
 import { runCli } from '../cli/helpers.js';
 import { eventually, rawGet } from '../gateway/helpers.js';
 import { startTestPostgres, type TestPostgres } from '../support/postgres.js';

@@ -10,11 +10,10 @@ import type { Command } from '../command.js';
 import { UsageError } from '../usage.js';
 import { urlOption } from '../url-option.js';
 import { createJsonLogger, startGateway, type ListenTarget } from '../../gateway/index.js';
-import { followChanges, storeRoutes } from '../../store/gateway-hooks.js';
 import { parseDuration } from '../../store/index.js';
 import { describeStore, openStore } from '../../store/open.js';
 import { resolveDbPath } from '../../store/locate.js';
-import { debuggerRoute } from '../../web/page.js';
+import { debuggerRoute } from '../../debugger/page.js';
 import { normaliseMethods } from '../../http/request-rules.js';
 import { escapeTerminal, jsonForTerminal } from '../terminal-text.js';
 
@@ -176,14 +175,13 @@ export const serve: Command = {
       stripAuthParams: values['keep-auth-params'] !== true,
       upstreamTimeoutMs,
       refusalThrottle: { maxDelayMs: refusalDelayMaxMs },
-      routes: { '/debugger': debuggerRoute, ...storeRoutes(store) },
+      routes: { '/debugger': debuggerRoute },
       ...(publicUrl === undefined ? {} : { publicUrl }),
       ...(values['trust-proxy'] === undefined ? {} : { trustProxy: values['trust-proxy'] }),
       ...(admin === undefined ? {} : { admin }),
       log: log === 'stdout' ? createJsonLogger(io.stdout, jsonForTerminal) : undefined,
       warn,
     });
-    const unfollow = followChanges(store, gateway.cache);
     const signals = stopSignals((message) => io.stderr.write(`mapsign serve: ${message}\n`));
     if (!verify) io.stderr.write('mapsign serve: WARNING: --insecure-no-verify forwards every request unverified.\n');
     io.stderr.write(`mapsign serve: listening on ${gateway.address}, forwarding to ${escapeTerminal(upstream)}, database ${escapeTerminal(describeStore(db))} (${gateway.cache.size} credentials)\n`);
@@ -194,7 +192,6 @@ export const serve: Command = {
     }
     const signal = await signals.stopped;
     io.stderr.write(`mapsign serve: ${signal}: draining in-flight requests (up to ${drainMs} ms)\n`);
-    unfollow();
     await gateway.close(drainMs);
     signals.release();
     io.stderr.write('mapsign serve: stopped; usage counts written\n');

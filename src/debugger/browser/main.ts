@@ -1,6 +1,6 @@
 /**
  * Entry point of the URL Signing Debugger page, bundled inline into one HTML file by
- * `scripts/build-web.mjs`. Everything runs here, in the browser, over WebCrypto: the page
+ * `scripts/build-debugger.mjs`. Everything runs here, in the browser, over WebCrypto: the page
  * makes no network request (its Content-Security-Policy forbids them).
  */
 import { setUpBuildForm } from './build-form.js';

@@ -1,0 +1,64 @@
+/**
+ * The layers point one way: core ← crypto ← (store, HTTP verification) ← gateway ← CLI, with
+ * the entry points (`mapsign`, `mapsign/web`) over core, crypto and HTTP verification, and the
+ * debugger page over the web entry point. Nothing imports upward, siblings do not import each
+ * other, and store and gateway import the core, never an entry point. The check is proved able
+ * to fail on planted imports.
+ */
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { resolveFromSrc, sourceFiles, type SourceFile } from '../support/source-imports.js';
+
+/** The layer of a file under src/: its first folder, or `entry` for the entry points. */
+function layerOf(path: string): string {
+  const slash = path.indexOf('/');
+  return slash < 0 ? (path === 'index.ts' || path === 'web.ts' ? 'entry' : path) : path.slice(0, slash);
+}
+
+/** What each layer may import besides itself. */
+const ALLOWED: Readonly<Record<string, readonly string[]>> = {
+  core: [],
+  crypto: ['core'],
+  http: ['core'],
+  store: ['core'],
+  entry: ['core', 'crypto', 'http'],
+  gateway: ['core', 'crypto', 'http', 'store'],
+  debugger: ['core', 'entry'],
+  cli: ['core', 'crypto', 'http', 'store', 'gateway', 'debugger', 'entry'],
+};
+
+/** Every import that breaks the layering, as `from → to`. */
+function violations(files: readonly SourceFile[]): string[] {
+  const found: string[] = [];
+  for (const file of files) {
+    const from = layerOf(file.path);
+    const allowed = ALLOWED[from];
+    if (allowed === undefined) {
+      found.push(`${file.path}: in no known layer`);
+      continue;
+    }
+    for (const specifier of file.imports) {
+      const target = resolveFromSrc(file.path, specifier);
+      if (target === undefined) continue;
+      const to = layerOf(target);
+      if (to !== from && !allowed.includes(to)) found.push(`${file.path} → ${target}`);
+    }
+  }
+  return found;
+}
+
+test('no source file imports upward, sideways or through an entry point', () => {
+  const files = sourceFiles();
+  assert.ok(files.length > 60, 'the sources were found');
+  assert.deepEqual(violations(files), []);
+});
+
+test('the check fails on planted upward imports', () => {
+  const planted: SourceFile[] = [
+    { path: 'core/sign.ts', imports: ['../gateway/handler.js'] },
+    { path: 'store/sqlite.ts', imports: ['../index.js'] },
+    { path: 'http/refusal.ts', imports: ['../store/contract.js'] },
+    { path: 'gateway/handler.ts', imports: ['../cli/main.js', './proxy.js', '../http/refusal.js'] },
+  ];
+  assert.deepEqual(violations(planted), ['core/sign.ts → gateway/handler.ts', 'store/sqlite.ts → index.ts', 'http/refusal.ts → store/contract.ts', 'gateway/handler.ts → cli/main.ts']);
+});
