@@ -8,7 +8,7 @@ import { createServer } from 'node:net';
 import { test } from 'node:test';
 import { parseCredential, signUrl } from '../../src/index.js';
 import { createCredential, credentialInput, openSqliteStore, type IssuedSecret } from '../../src/store/index.js';
-import { rawGet, startTestGateway, startUpstream } from './helpers.js';
+import { createLoaded, rawGet, startTestGateway, startUpstream } from './helpers.js';
 
 function signer(issued: IssuedSecret): (url: string) => string {
   const credential = parseCredential(credentialInput(issued.credential.scheme, issued.text.id, issued.text.secret));
@@ -23,10 +23,7 @@ function target(sign: (url: string) => string, path: string): string {
 test('refusals: every status with its reason, the checked string and no signature or secret', async (t) => {
   const upstream = await startUpstream(t);
   const { gateway, dbFile } = await startTestGateway(t, upstream.url);
-  const admin = openSqliteStore(dbFile);
-  const google = await createCredential(admin, { scheme: 'google', id: 'gme-acme' });
-  await admin.close();
-  await gateway.cache.poll();
+  const google = await createLoaded(gateway, dbFile, { scheme: 'google', id: 'gme-acme' });
   const good = target(signer(google), '/maps/api/geocode/json?address=New+York&client=gme-acme');
   const signature = good.slice(good.lastIndexOf('=', good.length - 2) + 1);
   const wrongSig = good.replace(/signature=[^&]*/, `signature=${'A'.repeat(27)}=`);
@@ -63,10 +60,7 @@ test('refusals: every status with its reason, the checked string and no signatur
 test('a valid request is forwarded without its auth parameters, with the credential header, streaming the body', async (t) => {
   const upstream = await startUpstream(t);
   const { gateway, dbFile } = await startTestGateway(t, upstream.url);
-  const admin = openSqliteStore(dbFile);
-  const key = await createCredential(admin, { scheme: 'streetmaps' });
-  await admin.close();
-  await gateway.cache.poll();
+  const key = await createLoaded(gateway, dbFile, { scheme: 'streetmaps' });
   const sign = signer(key);
   const get = await rawGet(gateway.address, target(sign, `/tiles/1/2/3.png?style=o'neil&key=${key.text.id}`), { 'x-mapsign-credential': 'forged', connection: 'keep-alive, x-drop', 'x-drop': '1', 'x-keep': '1' });
   assert.equal(get.status, 200);
@@ -104,10 +98,7 @@ test('full-URL schemes verify against --public-url or X-Forwarded-* from trusted
   ];
   for (const c of cases) {
     const { gateway, dbFile } = await startTestGateway(t, upstream.url, c.options);
-    const admin = openSqliteStore(dbFile);
-    const issued = await createCredential(admin, { scheme: 'maptiler' });
-    await admin.close();
-    await gateway.cache.poll();
+    const issued = await createLoaded(gateway, dbFile, { scheme: 'maptiler' });
     const signed = signer(issued)('https://tiles.example.com/maps/streets/style.json');
     const response = await rawGet(gateway.address, signed.slice('https://tiles.example.com'.length), c.headers);
     assert.equal(response.status, c.status, `${c.name}: ${response.body}`);

@@ -11,7 +11,7 @@ import type { TestContext } from 'node:test';
 import { PassThrough } from 'node:stream';
 import type { Command } from '../../src/cli/command.js';
 import { runCommand } from '../../src/cli/run-command.js';
-import { openSqliteStore } from '../../src/store/index.js';
+import { createCredential, openSqliteStore, type CreateOptions, type IssuedSecret } from '../../src/store/index.js';
 import { startGateway, type RunningGateway, type StartOptions } from '../../src/gateway/index.js';
 
 /** What the upstream saw of one request. */
@@ -68,6 +68,22 @@ export async function startTestGateway(t: TestContext, upstream: string, options
   return { gateway, dbFile };
 }
 
+/**
+ * Creates a credential in the gateway's database, as `mapsign credentials create` would from
+ * another process, and waits until the running gateway has loaded it.
+ *
+ * @example const issued = await createLoaded(gateway, dbFile, { scheme: 'google', id: 'gme-acme' })
+ */
+export async function createLoaded(gateway: RunningGateway, dbFile: string, options: CreateOptions): Promise<IssuedSecret> {
+  const admin = openSqliteStore(dbFile);
+  try {
+    return await createCredential(admin, options);
+  } finally {
+    await admin.close();
+    await gateway.cache.poll();
+  }
+}
+
 /** A raw HTTP request, so the target is sent byte for byte (fetch would normalise it). */
 export function rawGet(base: string, target: string, headers: Record<string, string> = {}, method = 'GET', body?: string): Promise<{ status: number; headers: IncomingHttpHeaders; body: string }> {
   const { hostname, port } = new URL(base);
@@ -84,15 +100,7 @@ export function rawGet(base: string, target: string, headers: Record<string, str
   });
 }
 
-/** Polls `check` until it returns true or `ms` pass; returns whether it did. */
-export async function eventually(check: () => Promise<boolean>, ms: number): Promise<boolean> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    if (await check()) return true;
-    if (Date.now() > deadline) return false;
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
+export { eventually } from '../support/eventually.js';
 
 /** Runs a CLI command in process with captured output (no binary, no child process). */
 export async function runInProcess(command: Command, argv: readonly string[], env: Record<string, string> = {}): Promise<{ code: number; out: string; err: string }> {

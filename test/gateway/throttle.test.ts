@@ -14,8 +14,8 @@ import { test, type TestContext } from 'node:test';
 import { serve } from '../../src/cli/commands/serve.js';
 import type { RequestLogEntry, RunningGateway, StartOptions } from '../../src/gateway/index.js';
 import { parseCredential, signUrl } from '../../src/index.js';
-import { createCredential, credentialInput, openSqliteStore } from '../../src/store/index.js';
-import { eventually, rawGet, runInProcess, startTestGateway, startUpstream, type SeenRequest } from './helpers.js';
+import { credentialInput } from '../../src/store/index.js';
+import { createLoaded, eventually, rawGet, runInProcess, startTestGateway, startUpstream, type SeenRequest } from './helpers.js';
 
 interface Reply {
   readonly status: number;
@@ -58,10 +58,7 @@ async function setup(t: TestContext, throttle: StartOptions['refusalThrottle'] =
   const upstream = await startUpstream(t);
   const log: RequestLogEntry[] = [];
   const { gateway, dbFile } = await startTestGateway(t, upstream.url, { log: (entry) => log.push(entry), ...(throttle === undefined ? {} : { refusalThrottle: throttle }) });
-  const admin = openSqliteStore(dbFile);
-  const issued = await createCredential(admin, { scheme: 'google', id: 'gme-throttle' });
-  await admin.close();
-  await gateway.cache.poll();
+  const issued = await createLoaded(gateway, dbFile, { scheme: 'google', id: 'gme-throttle' });
   const credential = parseCredential(credentialInput('google', 'gme-throttle', issued.text.secret));
   const valid = signUrl('http://gw/tiles/1/2/3.png?client=gme-throttle', credential).slice('http://gw'.length);
   return { gateway, valid, forged: valid.replace('/3.png', '/4.png'), seen: upstream.seen, log };

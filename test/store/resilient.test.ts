@@ -10,6 +10,7 @@ import { isStoreError } from '../../src/store/index.js';
 import { openPostgresStore } from '../../src/store/postgres.js';
 import { resilientStore } from '../../src/store/resilient.js';
 import { startTestPostgres, type TestPostgres } from '../support/postgres.js';
+import { eventually } from '../support/eventually.js';
 
 let server: TestPostgres;
 before(async () => {
@@ -17,15 +18,6 @@ before(async () => {
 });
 after(() => server?.cleanup());
 
-/** Polls `check` every 20 ms until true, for at most `ms`. */
-async function eventually(check: () => boolean | Promise<boolean>, ms: number): Promise<boolean> {
-  const deadline = Date.now() + ms;
-  while (!(await check())) {
-    if (Date.now() > deadline) return false;
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-  return true;
-}
 
 const T0 = Date.UTC(2026, 0, 10, 12);
 const day = '2026-01-10';

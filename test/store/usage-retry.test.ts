@@ -12,6 +12,7 @@ import { UsageRecorder } from '../../src/gateway/usage-recorder.js';
 import { openPostgresStore } from '../../src/store/postgres.js';
 import { resilientStore } from '../../src/store/resilient.js';
 import { startTestPostgres, type TestPostgres } from '../support/postgres.js';
+import { eventually } from '../support/eventually.js';
 
 let server: TestPostgres;
 before(async () => {
@@ -38,15 +39,6 @@ async function slowCommits(): Promise<{ url: string; committed(): Promise<number
   };
 }
 
-/** Polls `check` every 20 ms until true, for at most `ms`. */
-async function eventually(check: () => Promise<boolean>, ms: number): Promise<boolean> {
-  const deadline = Date.now() + ms;
-  while (!(await check())) {
-    if (Date.now() > deadline) return false;
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-  return true;
-}
 
 test('the recorder retries a timed-out but committed batch as is: counted once, later counts added', async (t) => {
   const db = await slowCommits();

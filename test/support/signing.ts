@@ -8,7 +8,8 @@
  */
 import { createHmac } from 'node:crypto';
 import { parseCredential, signUrl } from '../../src/index.js';
-import { createCredential, credentialInput, openSqliteStore } from '../../src/store/index.js';
+import { credentialInput } from '../../src/store/index.js';
+import { createLoaded } from '../gateway/helpers.js';
 import type { RunningGateway } from '../../src/gateway/index.js';
 
 /** A credential the gateway knows, with a signer. */
@@ -31,10 +32,7 @@ export interface TestCredential {
  * @example const google = await issue(gateway, dbFile, 'google'); rawRequest({ target: google.target('/tiles/1.png') })
  */
 export async function issue(gateway: RunningGateway, dbFile: string, scheme: TestCredential['scheme']): Promise<TestCredential> {
-  const admin = openSqliteStore(dbFile);
-  const issued = await createCredential(admin, { scheme });
-  await admin.close();
-  await gateway.cache.poll();
+  const issued = await createLoaded(gateway, dbFile, { scheme });
   return credentialFor(scheme, issued.text.id, issued.text.secret);
 }
 
