@@ -1,22 +1,23 @@
 /**
  * Argument parsing for `mapsign` commands, on `node:util` `parseArgs` (strict: an unknown
- * option is a {@link UsageError}, never silently ignored).
+ * option is a {@link UsageError} with the nearest known option, never silently ignored).
  *
  * It also refuses a secret on the command line before anything else looks at the arguments:
  * process arguments show in `ps`, `/proc/PID/cmdline` and shell history, so `--secret VALUE`
  * is rejected with the alternatives, and the value is never repeated in the message.
- * Reusable by every command (the gateway's too): `parseCommandArgs(argv, options)`.
+ * `runCommand` calls these for every command.
  */
 import { parseArgs, type ParseArgsConfig } from 'node:util';
+import type { OptionSpec, OptionValues } from './command.js';
 import { didYouMean } from './suggest.js';
-import { UsageError } from './usage.js';
-
-/** Option definitions, as `parseArgs` takes them. */
-export type OptionSpec = NonNullable<ParseArgsConfig['options']>;
+import { UsageError } from './usage-error.js';
 
 /** What to say instead of accepting a secret in the arguments. */
 export const SECRET_SOURCES_HINT =
   'set MAPSIGN_SECRET in the environment, pass --secret-file PATH, or leave both out to be asked on the terminal';
+
+/** One option as `parseArgs` takes it. */
+type ParseArgsOption = NonNullable<ParseArgsConfig['options']>[string];
 
 const SECRET_FLAGS = /^--(?:secret|token|password|private-key)(?:=|$)/;
 
@@ -32,12 +33,17 @@ export function refuseSecretArguments(argv: readonly string[]): void {
   }
 }
 
-type ValueOf<T> = T extends { readonly type: 'boolean' } ? boolean : string;
-
-/** Parsed option values: absent when not given; arrays for `multiple: true` options. */
-export type OptionValues<O extends OptionSpec> = {
-  readonly [K in keyof O]?: O[K] extends { readonly multiple: true } ? ValueOf<O[K]>[] : ValueOf<O[K]>;
-} & { readonly help?: boolean };
+/**
+ * True when `argv` asks for help: `-h` or `--help` anywhere before `--`. An option's value can
+ * never be `-h` here, because `parseArgs` refuses a value that starts with `-` unless it is
+ * attached with `=`.
+ *
+ * @example asksForHelp(['--scheme', 'google', '--help']) // true
+ */
+export function asksForHelp(argv: readonly string[]): boolean {
+  const end = argv.indexOf('--');
+  return (end < 0 ? argv : argv.slice(0, end)).some((arg) => arg === '-h' || arg === '--help');
+}
 
 /** What {@link parseCommandArgs} returns. */
 export interface ParsedCommandArgs<O extends OptionSpec> {
@@ -46,27 +52,36 @@ export interface ParsedCommandArgs<O extends OptionSpec> {
 }
 
 /**
- * Parses `argv` against `options` (plus `--help`), refusing secrets in the arguments.
+ * The spec as `parseArgs` takes it: only its own fields (`value` and `help` are for `--help`),
+ * and `short` and `multiple` only when set, since `parseArgs` rejects a field that is present
+ * but `undefined`.
+ */
+function parseArgsOptions(options: OptionSpec): Record<string, ParseArgsOption> {
+  const config: Record<string, ParseArgsOption> = {};
+  for (const [name, def] of Object.entries(options)) {
+    const option: ParseArgsOption = { type: def.type };
+    if (def.short !== undefined) option.short = def.short;
+    if (def.type === 'string' && def.multiple === true) option.multiple = true;
+    config[name] = option;
+  }
+  return config;
+}
+
+/**
+ * Parses `argv` against `options`.
  *
  * @example
- * const { values, positionals } = parseCommandArgs(argv, { scheme: { type: 'string' } })
+ * const { values, positionals } = parseCommandArgs(argv, { scheme: { type: 'string', value: 'NAME', help: '…' } })
  */
 export function parseCommandArgs<O extends OptionSpec>(argv: readonly string[], options: O): ParsedCommandArgs<O> {
-  refuseSecretArguments(argv);
-  const config = { args: [...argv], options: { ...options, help: { type: 'boolean', short: 'h' } }, allowPositionals: true, strict: true } as const;
   try {
-    // parseArgs' own result type cannot be named in our declarations; OptionValues is the same shape.
-    return parseArgs(config) as ParsedCommandArgs<O>;
+    // parseArgs' result type cannot be named from a spec built at run time; OptionValues is its shape.
+    return parseArgs({ args: [...argv], options: parseArgsOptions(options), allowPositionals: true, strict: true }) as ParsedCommandArgs<O>;
   } catch (error) {
     // parseArgs errors name the option and what was wrong; its advice about `--` is noise here.
     const message = error instanceof Error ? error.message.split('. To specify')[0]! : String(error);
     const unknown = (error as { code?: string }).code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' ? /'(-[^'=]*)/.exec(message)?.[1] : undefined;
-    const hint = unknown === undefined ? '' : didYouMean(unknown, Object.keys(config.options).map((name) => `--${name}`));
+    const hint = unknown === undefined ? '' : didYouMean(unknown, [...Object.keys(options), 'help'].map((name) => `--${name}`));
     throw new UsageError(`${message.replace(/\.$/, '')}.${hint}`);
   }
-}
-
-/** The value of a string option that may be given once; `undefined` when absent. */
-export function optionalString(value: unknown): string | undefined {
-  return typeof value === 'string' ? value : undefined;
 }

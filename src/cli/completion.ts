@@ -5,7 +5,7 @@
  * names, `--by`, `--log`) or a path (`--input`, `--db`, …); other values are left to the user.
  */
 import { SCHEME_NAMES } from '../index.js';
-import type { OptionSpec } from './args.js';
+import type { OptionSpec } from './command.js';
 
 /** What completion needs to know about one command. */
 export interface CompletionCommand {
@@ -121,7 +121,7 @@ function fish(commands: readonly CompletionCommand[]): string {
  * The completion script for `shell`, covering `commands` (the `completion` command among them,
  * whose argument completes to the shell names).
  *
- * @example completionScript('bash', [{ name: 'sign', summary: 'sign URLs', options: { scheme: { type: 'string' } } }])
+ * @example completionScript('bash', [{ name: 'sign', summary: 'sign URLs', options: { scheme: { type: 'string', value: 'NAME', help: 'the provider' } } }])
  */
 export function completionScript(shell: Shell, commands: readonly CompletionCommand[]): string {
   return shell === 'bash' ? bash(commands) : shell === 'zsh' ? zsh(commands) : fish(commands);

@@ -8,27 +8,21 @@
  * A secret of an unusual length signs; a warning goes to stderr.
  */
 import { parseCredential, unusualSecretLength, type Credential, type CredentialInput, type Scheme } from '../index.js';
-import type { CliIo } from './command.js';
-import { optionalString } from './args.js';
-import { SCHEME_HELP } from './scheme-option.js';
-import { missingSecretMessage, readSecret, SECRET_HELP, SECRET_OPTIONS } from './secret-source.js';
-import { UsageError } from './usage.js';
+import type { CliIo, OptionValues } from './command.js';
+import { SCHEME_OPTIONS } from './scheme-option.js';
+import { missingSecretMessage, readSecret, SECRET_OPTIONS } from './secret-source.js';
+import { UsageError } from './usage-error.js';
 
-/** Options for `parseCommandArgs`. */
+/** `--scheme`, `--client`, `--key` and the secret sources. */
 export const CREDENTIAL_OPTIONS = {
-  scheme: { type: 'string' },
-  client: { type: 'string' },
-  key: { type: 'string' },
+  ...SCHEME_OPTIONS,
+  client: { type: 'string', value: 'ID', help: 'google: the client ID (gme-…), unless the URLs carry client=' },
+  key: { type: 'string', value: 'KEY', help: 'google or streetmaps: the API key, unless the URLs carry key=' },
   ...SECRET_OPTIONS,
 } as const;
 
-/** Help text for {@link CREDENTIAL_OPTIONS}. */
-export const CREDENTIAL_HELP = `${SCHEME_HELP}
-  --client ID        google: the client ID (gme-…), unless the URLs carry client=
-  --key KEY          google or streetmaps: the API key, unless the URLs carry key=
-  ${SECRET_HELP}
-
-The secret: google (client ID or API key) and streetmaps, the URL-safe base64 URL signing
+/** The `--help` note on what the secret is, for commands with {@link CREDENTIAL_OPTIONS}. */
+export const CREDENTIAL_NOTE = `The secret: google (client ID or API key) and streetmaps, the URL-safe base64 URL signing
 secret; maptiler, the whole token KEY_SECRET (it names the key, so --key is not needed).`;
 
 type SecretIo = Pick<CliIo, 'stdin' | 'stderr' | 'env'>;
@@ -36,12 +30,7 @@ type SecretIo = Pick<CliIo, 'stdin' | 'stderr' | 'env'>;
 const LABELS = { google: 'Google signing secret', streetmaps: 'Streetmaps signing secret', maptiler: 'MapTiler token (KEY_SECRET)' } as const;
 
 /** Parsed option values a credential is built from. */
-export interface CredentialValues {
-  readonly client?: unknown;
-  readonly key?: unknown;
-  readonly 'secret-file'?: unknown;
-  readonly 'ask-secret'?: unknown;
-}
+export type CredentialValues = OptionValues<Omit<typeof CREDENTIAL_OPTIONS, 'scheme'>>;
 
 function input(scheme: Scheme, secret: string, client: string | undefined, key: string | undefined): CredentialInput {
   if (scheme.name !== 'google' && client !== undefined) {
@@ -52,8 +41,9 @@ function input(scheme: Scheme, secret: string, client: string | undefined, key: 
     throw new UsageError('Give --client (a Google client ID) or --key (an API key), not both: Google rejects a URL that carries both.');
   }
   if (scheme.name === 'maptiler') return { scheme: 'maptiler', token: secret };
-  const identity = { ...(client === undefined ? {} : { client }), ...(key === undefined ? {} : { key }) };
-  return scheme.name === 'google' ? { scheme: 'google', secret, ...identity } : { scheme: 'streetmaps', secret, ...identity };
+  // Google's scheme reads an identity that is present, so one that was not given is left out.
+  if (client !== undefined) return { scheme: 'google', client, secret };
+  return key === undefined ? { scheme: scheme.name, secret } : { scheme: scheme.name, key, secret };
 }
 
 /**
@@ -66,10 +56,9 @@ function input(scheme: Scheme, secret: string, client: string | undefined, key: 
 export function credentialFrom(values: CredentialValues, scheme: Scheme, io: SecretIo, options: { readonly required: true }): Promise<Credential>;
 export function credentialFrom(values: CredentialValues, scheme: Scheme, io: SecretIo, options: { readonly required: boolean }): Promise<Credential | undefined>;
 export async function credentialFrom(values: CredentialValues, scheme: Scheme, io: SecretIo, options: { readonly required: boolean }): Promise<Credential | undefined> {
-  const client = optionalString(values.client);
-  const key = optionalString(values.key);
+  const { client, key } = values;
   const prompt = values['ask-secret'] === true ? 'always' : options.required ? 'auto' : 'never';
-  const secret = await readSecret(io, { file: optionalString(values['secret-file']), label: LABELS[scheme.name], prompt });
+  const secret = await readSecret(io, { file: values['secret-file'], label: LABELS[scheme.name], prompt });
   if (secret === undefined) {
     if (options.required) throw new UsageError(missingSecretMessage());
     return undefined;

@@ -4,22 +4,20 @@
  * API takes far longer URLs), so the limit is the caller's to raise.
  */
 import { MAX_URL_LENGTH } from '../index.js';
-import { UsageError } from './usage.js';
+import { UsageError } from './usage-error.js';
 
-/** Options for `parseCommandArgs`. */
-export const LENGTH_OPTIONS = { 'max-length': { type: 'string' } } as const;
-
-/** Help text for {@link LENGTH_OPTIONS}. */
-export const LENGTH_HELP = `--max-length N     longest URL accepted, signature included (default ${MAX_URL_LENGTH}; some services allow more)`;
+/** The `--max-length N` option. */
+export const LENGTH_OPTIONS = {
+  'max-length': { type: 'string', value: 'N', help: `longest URL accepted, signature included (default ${MAX_URL_LENGTH}; some services allow more)` },
+} as const;
 
 /**
- * The `maxLength` option for the core from `--max-length`; `{}` when it is absent.
+ * The core's `maxLength` from `--max-length`; `undefined` (the core's default) when it is absent.
  *
- * @example signUrl(url, credential, { ...maxLengthOption(values['max-length']) })
+ * @example signUrl(url, credential, { maxLength: maxLengthOption(values['max-length']) })
  */
-export function maxLengthOption(value: unknown): { maxLength?: number } {
-  if (value === undefined) return {};
-  const text = String(value);
-  if (!/^[1-9][0-9]{0,8}$/.test(text)) throw new UsageError(`--max-length takes a whole number of characters, e.g. --max-length 8192, not ${JSON.stringify(text.slice(0, 20))}.`);
-  return { maxLength: Number(text) };
+export function maxLengthOption(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  if (!/^[1-9][0-9]{0,8}$/.test(value)) throw new UsageError(`--max-length takes a whole number of characters, e.g. --max-length 8192, not ${JSON.stringify(value.slice(0, 20))}.`);
+  return Number(value);
 }

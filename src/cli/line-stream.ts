@@ -5,8 +5,8 @@
  * is slower than the input (backpressure), so memory holds about one chunk in and one out.
  *
  * Lines end with `\n` or `\r\n`; whitespace around a line is ignored and blank lines are
- * skipped (they keep their number). A line longer
- * than `maxLineLength` is not buffered: it is reported through `onOverlong` and skipped.
+ * skipped (they keep their number). A line longer than `maxLineLength` is not buffered: it is
+ * reported through `onOverlong` and skipped.
  */
 import { once } from 'node:events';
 import { StringDecoder } from 'node:string_decoder';
@@ -21,9 +21,9 @@ export interface StreamLinesOptions {
   /** Called for a skipped over-long line; returns false to stop the run. */
   readonly onOverlong: (lineNumber: number) => boolean;
   /** Called after each chunk with the bytes read and lines seen so far. */
-  readonly onProgress?: (bytes: number, lines: number) => void;
+  readonly onProgress?: ((bytes: number, lines: number) => void) | undefined;
   /** Written for a blank or over-long line (`'\n'` keeps output lines aligned with input lines); nothing by default. */
-  readonly placeholder?: string;
+  readonly placeholder?: string | undefined;
 }
 
 /** How a run ended. */

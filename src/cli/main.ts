@@ -10,7 +10,7 @@ import type { CliIo } from './command.js';
 import { COMMANDS } from './commands/index.js';
 import { runCommand } from './run-command.js';
 import { didYouMean } from './suggest.js';
-import { reportUsageError } from './usage.js';
+import { reportUsageError } from './usage-error.js';
 
 function version(): string {
   // dist/cli/main.js and src/cli/main.ts both sit two levels below package.json.

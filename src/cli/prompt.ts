@@ -4,7 +4,7 @@
  * Handles Enter, Backspace, Ctrl-U (erase) and Ctrl-C / Ctrl-D (cancel).
  */
 import type { CliIo } from './command.js';
-import { UsageError } from './usage.js';
+import { UsageError } from './usage-error.js';
 
 interface RawModeInput {
   setRawMode(mode: boolean): unknown;

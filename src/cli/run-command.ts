@@ -1,16 +1,24 @@
 /**
- * Runs one command and turns whatever it throws into an exit status and one line on stderr:
- * a {@link UsageError} is status 2 with a pointer to `--help`; a `MapsignError` (bad credential
- * text, bad URL given as an argument) or a `StoreError` is printed with its code and message,
- * with the status {@link exitStatusFor} gives every command alike; anything else is status 1
- * with its message only — never a stack trace, unless `MAPSIGN_DEBUG=1` asks for one.
- * `main.ts` uses it for every command, so commands may simply throw.
+ * Runs one command: the preamble every command shares, then the command's `run`.
+ *
+ * In order: a secret in the arguments is refused (`args.ts`); `-h` or `--help` anywhere before
+ * `--` prints the command's help (`help.ts`) and exits 0, whatever else the line holds, so a
+ * user who mistyped an option still gets the help asked for; the arguments are parsed against
+ * the command's options; then `run` gets the values and the positionals.
+ *
+ * Whatever that throws becomes an exit status and one line on stderr: a {@link UsageError} is
+ * status 2 with a pointer to `--help`; a `MapsignError` (bad credential text, bad URL given as
+ * an argument) or a `StoreError` is printed with its code and message, with the status
+ * {@link exitStatusFor} gives every command alike; anything else is status 1 with its message
+ * only — never a stack trace, unless `MAPSIGN_DEBUG=1` asks for one. So commands may simply throw.
  */
 import type { CliIo, Command } from './command.js';
 import { isMapsignError } from '../index.js';
 import { isStoreError } from '../store/errors.js';
+import { asksForHelp, parseCommandArgs, refuseSecretArguments } from './args.js';
+import { renderHelp } from './help.js';
 import { escapeTerminal } from './terminal-text.js';
-import { reportUsageError, USAGE_EXIT, UsageError } from './usage.js';
+import { reportUsageError, USAGE_EXIT, UsageError } from './usage-error.js';
 
 /**
  * The exit status for a coded error, the same in every command: 2 when the command must be
@@ -26,13 +34,20 @@ export function exitStatusFor(error: unknown): number {
 }
 
 /**
- * Runs `command` with `argv` and returns its exit status, reporting thrown errors on `io.stderr`.
+ * Runs `command` with `argv` (the arguments after its name) and returns its exit status,
+ * reporting thrown errors on `io.stderr`.
  *
  * @example process.exitCode = await runCommand(sign, ['--scheme', 'google', url], io)
  */
 export async function runCommand(command: Command, argv: readonly string[], io: CliIo): Promise<number> {
   try {
-    return await command.run(argv, io);
+    refuseSecretArguments(argv);
+    if (asksForHelp(argv)) {
+      io.stdout.write(renderHelp(command));
+      return 0;
+    }
+    const { values, positionals } = parseCommandArgs(argv, command.options);
+    return await command.run(values, positionals, io);
   } catch (error) {
     if (error instanceof UsageError) return reportUsageError(io, command.name, error.message);
     if (isMapsignError(error) || isStoreError(error)) {

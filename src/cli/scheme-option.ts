@@ -4,19 +4,19 @@
  */
 import { getScheme, isMapsignError, SCHEME_NAMES, type Scheme } from '../index.js';
 import { didYouMean } from './suggest.js';
-import { UsageError } from './usage.js';
+import { UsageError } from './usage-error.js';
 
-/** Help text line for `--scheme`. */
-export const SCHEME_HELP = `--scheme NAME      ${SCHEME_NAMES.join(' | ')}`;
+/** The `--scheme NAME` option. */
+export const SCHEME_OPTIONS = { scheme: { type: 'string', value: 'NAME', help: SCHEME_NAMES.join(' | ') } } as const;
 
 /**
  * The scheme named by `--scheme`; `undefined` when absent and not required.
  *
  * @example const scheme = schemeOption(values.scheme, true) // throws UsageError when missing
  */
-export function schemeOption(value: unknown, required: true): Scheme;
-export function schemeOption(value: unknown, required: boolean): Scheme | undefined;
-export function schemeOption(value: unknown, required: boolean): Scheme | undefined {
+export function schemeOption(value: string | undefined, required: true): Scheme;
+export function schemeOption(value: string | undefined, required: boolean): Scheme | undefined;
+export function schemeOption(value: string | undefined, required: boolean): Scheme | undefined {
   if (value === undefined) {
     if (required) throw new UsageError(`--scheme is required: pass --scheme ${SCHEME_NAMES.join(', --scheme ')}.`);
     return undefined;
@@ -24,7 +24,7 @@ export function schemeOption(value: unknown, required: boolean): Scheme | undefi
   try {
     return getScheme(value);
   } catch (error) {
-    if (isMapsignError(error, 'UNKNOWN_SCHEME')) throw new UsageError(`${error.message}${didYouMean(String(value), SCHEME_NAMES)}`);
+    if (isMapsignError(error, 'UNKNOWN_SCHEME')) throw new UsageError(`${error.message}${didYouMean(value, SCHEME_NAMES)}`);
     throw error;
   }
 }

@@ -4,24 +4,20 @@
  * from the arguments (`args.ts` refuses `--secret`), and never appears in any message here:
  * file errors name the path, not the content.
  *
- * Reusable by any command that needs a credential: spread {@link SECRET_OPTIONS} into the
- * command's options and call {@link readSecret}.
+ * A command that needs a credential spreads {@link SECRET_OPTIONS} into its options and calls
+ * {@link readSecret}.
  */
 import { readFile } from 'node:fs/promises';
 import type { CliIo } from './command.js';
 import { canPrompt, promptHidden } from './prompt.js';
 import { SECRET_SOURCES_HINT } from './args.js';
-import { UsageError } from './usage.js';
+import { UsageError } from './usage-error.js';
 
-/** The options that choose a secret source, for `parseCommandArgs`. */
+/** The options that choose a secret source. */
 export const SECRET_OPTIONS = {
-  'secret-file': { type: 'string' },
-  'ask-secret': { type: 'boolean' },
+  'secret-file': { type: 'string', value: 'PATH', help: 'read the secret from a file (first line); default: $MAPSIGN_SECRET' },
+  'ask-secret': { type: 'boolean', help: 'ask for the secret on the terminal even when none is required' },
 } as const;
-
-/** Help text lines for {@link SECRET_OPTIONS}. */
-export const SECRET_HELP = `--secret-file PATH read the secret from a file (first line); default: $MAPSIGN_SECRET
-  --ask-secret       ask for the secret on the terminal even when none is required`;
 
 /** How to look for a secret. */
 export interface SecretRequest {

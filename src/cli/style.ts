@@ -6,7 +6,7 @@
  */
 import type { CliIo } from './command.js';
 import { didYouMean } from './suggest.js';
-import { UsageError } from './usage.js';
+import { UsageError } from './usage-error.js';
 
 /** Text styles; each returns its input unchanged when colour is off. */
 export interface Style {
@@ -24,20 +24,20 @@ const plain = (text: string): string => text;
 /** When to colour, as `--color` takes it. */
 export type ColorWhen = 'auto' | 'always' | 'never';
 
-/** Options for `parseCommandArgs`: `--color WHEN`. */
-export const COLOR_OPTIONS = { color: { type: 'string' } } as const;
-/** Help text for {@link COLOR_OPTIONS}. */
-export const COLOR_HELP = '--color WHEN       auto (default: on a terminal), always or never; FORCE_COLOR=1 and NO_COLOR work too';
+/** The `--color WHEN` option. */
+export const COLOR_OPTIONS = {
+  color: { type: 'string', value: 'WHEN', help: 'auto (default: on a terminal), always or never; FORCE_COLOR=1 and NO_COLOR work too' },
+} as const;
 
 /**
  * The `--color` value, checked; a {@link UsageError} for anything else.
  *
  * @example colorOption(values.color) // 'auto' when absent
  */
-export function colorOption(value: unknown): ColorWhen {
+export function colorOption(value: string | undefined): ColorWhen {
   if (value === undefined) return 'auto';
   if (value === 'auto' || value === 'always' || value === 'never') return value;
-  throw new UsageError(`--color takes auto, always or never, not ${JSON.stringify(String(value).slice(0, 20))}.${didYouMean(String(value), ['auto', 'always', 'never'])}`);
+  throw new UsageError(`--color takes auto, always or never, not ${JSON.stringify(value.slice(0, 20))}.${didYouMean(value, ['auto', 'always', 'never'])}`);
 }
 
 function wantsColour(io: Pick<CliIo, 'stdout' | 'env'>, when: ColorWhen): boolean {

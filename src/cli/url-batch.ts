@@ -5,32 +5,35 @@
  *
  * A failed URL is reported by the handler (stderr, with its line number) and the run goes on,
  * unless `--strict` stops it at the first; the exit status is 1 when any URL failed.
+ * {@link openCredentialBatch} prepares such a run with a credential, in the order that matters.
  */
 import { open, stat, type FileHandle } from 'node:fs/promises';
 import { finished } from 'node:stream/promises';
-import type { CliIo } from './command.js';
-import { optionalString } from './args.js';
+import type { Credential } from '../index.js';
+import type { CliIo, OptionValues } from './command.js';
+import { credentialFrom, type CREDENTIAL_OPTIONS } from './credential-options.js';
+import { maxLengthOption, type LENGTH_OPTIONS } from './length-option.js';
+import { schemeOption } from './scheme-option.js';
 import { streamLines } from './line-stream.js';
 import { createProgress, type Progress } from './progress.js';
-import { UsageError } from './usage.js';
+import { UsageError } from './usage-error.js';
 
-/** Options for `parseCommandArgs`. */
+/** Where the URLs come from and go to, and how failures and output lines are handled. */
 export const URL_BATCH_OPTIONS = {
-  input: { type: 'string', short: 'i' },
-  output: { type: 'string', short: 'o' },
-  strict: { type: 'boolean' },
-  json: { type: 'boolean' },
-  'keep-order': { type: 'boolean' },
+  input: {
+    type: 'string',
+    short: 'i',
+    value: 'FILE',
+    help: 'read URLs from FILE, one per line (default: stdin when no URL is given);\nwhitespace around a line is ignored, blank lines are skipped',
+  },
+  output: { type: 'string', short: 'o', value: 'FILE', help: 'write to FILE instead of stdout' },
+  strict: { type: 'boolean', help: 'stop at the first URL that fails' },
+  'keep-order': {
+    type: 'boolean',
+    help: 'one output line per input line: a failed, blank or over-long line leaves\nan empty line, so line N of the output belongs to line N of the input',
+  },
+  json: { type: 'boolean', help: 'one JSON object per URL, with its line number' },
 } as const;
-
-/** Help text for {@link URL_BATCH_OPTIONS}. */
-export const URL_BATCH_HELP = `-i, --input FILE   read URLs from FILE, one per line (default: stdin when no URL is given);
-                     whitespace around a line is ignored, blank lines are skipped
-  -o, --output FILE  write to FILE instead of stdout
-  --strict           stop at the first URL that fails
-  --keep-order       one output line per input line: a failed, blank or over-long line leaves
-                     an empty line, so line N of the output belongs to line N of the input
-  --json             one JSON object per URL, with its line number`;
 
 /** Bytes per read from --input (and a quarter of the --output buffer). */
 const IO_CHUNK = 64 * 1024;
@@ -48,7 +51,7 @@ export type UrlHandler = (url: string, lineNumber: number, out: string[]) => boo
 export interface UrlBatch {
   /** The command name, for messages. */
   readonly command: string;
-  readonly values: { readonly input?: unknown; readonly output?: unknown; readonly strict?: unknown; readonly 'keep-order'?: unknown };
+  readonly values: OptionValues<typeof URL_BATCH_OPTIONS>;
   readonly urls: readonly string[];
 }
 
@@ -73,18 +76,46 @@ async function openFile(path: string, flags: 'r' | 'w', option: string): Promise
  * none (stdin is a terminal and no URL was given) or two sources.
  */
 export async function openUrlSource(batch: UrlBatch, io: Pick<CliIo, 'stdin'>): Promise<UrlSource> {
-  const inputPath = optionalString(batch.values.input);
+  const inputPath = batch.values.input;
   if (inputPath !== undefined && batch.urls.length > 0) throw new UsageError('Give URLs as arguments or with --input FILE, not both.');
   if (inputPath === undefined && batch.urls.length === 0 && io.stdin.isTTY === true) {
     throw new UsageError('No URL given: pass URLs as arguments, --input FILE, or pipe them on stdin, one per line.');
   }
   const input = inputPath === undefined ? undefined : await openFile(inputPath, 'r', '--input');
-  const outputPath = optionalString(batch.values.output);
+  const outputPath = batch.values.output;
   if (input !== undefined && outputPath !== undefined && (await isSameFile(input, outputPath))) {
     await input.close();
     throw new UsageError('--output is the --input file, which writing would empty before it is read; write to another file.');
   }
   return { batch, input };
+}
+
+/** What `sign` and `verify` need before the first URL. */
+export interface CredentialBatch {
+  readonly source: UrlSource;
+  readonly credential: Credential;
+  /** `--max-length`, for the core; `undefined` for its default. */
+  readonly maxLength: number | undefined;
+}
+
+/**
+ * Checks `--scheme`, opens the URL source, checks `--max-length`, then reads the secret and
+ * parses the credential — in this order, so that a missing input file or a terminal without
+ * URLs is reported before any secret is asked for.
+ *
+ * @example const { source, credential, maxLength } = await openCredentialBatch('verify', values, positionals, io)
+ */
+export async function openCredentialBatch(
+  command: string,
+  values: OptionValues<typeof CREDENTIAL_OPTIONS & typeof LENGTH_OPTIONS & typeof URL_BATCH_OPTIONS>,
+  urls: readonly string[],
+  io: CliIo,
+): Promise<CredentialBatch> {
+  const scheme = schemeOption(values.scheme, true);
+  const source = await openUrlSource({ command, values, urls }, io);
+  const maxLength = maxLengthOption(values['max-length']);
+  const credential = await credentialFrom(values, scheme, io, { required: true });
+  return { source, credential, maxLength };
 }
 
 async function isSameFile(input: FileHandle, path: string): Promise<boolean> {
@@ -101,7 +132,7 @@ export type FailureReporter = (lineNumber: number, message: string) => void;
  */
 export async function runUrlBatch(source: UrlSource, io: CliIo, makeHandler: (report: FailureReporter) => UrlHandler): Promise<number> {
   const { batch, input } = source;
-  const outputPath = optionalString(batch.values.output);
+  const outputPath = batch.values.output;
   const outputFile =
     outputPath === undefined
       ? undefined
@@ -144,7 +175,7 @@ export async function runUrlBatch(source: UrlSource, io: CliIo, makeHandler: (re
         failures += 1;
         return !strict;
       };
-      await streamLines(stream, output, counted, { maxLineLength: MAX_LINE_LENGTH, onOverlong, onProgress: (b, l) => progress.update(b, l), ...(keepOrder ? { placeholder: '\n' } : {}) });
+      await streamLines(stream, output, counted, { maxLineLength: MAX_LINE_LENGTH, onOverlong, onProgress: (b, l) => progress.update(b, l), placeholder: keepOrder ? '\n' : undefined });
       progress.clear();
     }
   } finally {

@@ -3,7 +3,7 @@
  * host and port without `http://`, is named as such with the corrected value, instead of a
  * general "not a URL".
  */
-import { UsageError } from './usage.js';
+import { UsageError } from './usage-error.js';
 
 /**
  * `value` when it is an absolute http(s) URL; otherwise a {@link UsageError} that says what is

@@ -58,7 +58,7 @@ export interface ExplainReport {
 /** Options for explain. */
 export interface ExplainOptions extends VerifyOptions {
   /** The scheme when no credential is given; guessed from the URL otherwise. */
-  readonly scheme?: SchemeName;
+  readonly scheme?: SchemeName | undefined;
 }
 
 function safeSplit(url: string): RawUrl | undefined {

@@ -32,11 +32,11 @@ export interface SignOptions {
    * Adds `channel=` (Google's usage-reporting channel) unless the URL already has it: a name
    * with a client ID, a number from 0 to 999 with an API key.
    */
-  readonly channel?: string;
+  readonly channel?: string | undefined;
   /** What to do with characters that must be percent-encoded: encode them (default) or throw. */
   readonly unsendable?: 'encode' | 'reject';
   /** Longest signed URL allowed; default 2048, the limit of Google and Streetmaps web services. */
-  readonly maxLength?: number;
+  readonly maxLength?: number | undefined;
 }
 
 /** Everything needed to finish a signature once the HMAC is known. */

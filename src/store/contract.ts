@@ -76,7 +76,7 @@ export interface UsageRow {
 /** A usage query. */
 export interface UsageQuery {
   /** First UTC day included, `YYYY-MM-DD`. */
-  readonly since?: string;
+  readonly since?: string | undefined;
   readonly by: UsageGrouping;
 }
 

@@ -23,8 +23,8 @@ export interface IssuedSecret {
 export interface CreateOptions {
   readonly scheme: string;
   /** Defaults to a generated id in the provider's format. */
-  readonly id?: string;
-  readonly label?: string;
+  readonly id?: string | undefined;
+  readonly label?: string | undefined;
   readonly now?: number;
 }
 

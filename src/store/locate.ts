@@ -14,14 +14,3 @@ export const DEFAULT_DB = './mapsign.db';
 export function resolveDbPath(option: string | undefined, env: Readonly<Record<string, string | undefined>>): string {
   return option ?? (env['MAPSIGN_DB'] || DEFAULT_DB);
 }
-
-/**
- * Formats rows as a plain aligned text table with a header line.
- *
- * @example formatTable(['id', 'scheme'], [['gme-a', 'google']])
- */
-export function formatTable(header: readonly string[], rows: readonly (readonly string[])[]): string {
-  const widths = header.map((title, i) => Math.max(title.length, ...rows.map((row) => (row[i] ?? '').length)));
-  const line = (cells: readonly string[]): string => cells.map((cell, i) => cell.padEnd(widths[i]!)).join('  ').trimEnd();
-  return `${[line(header), ...rows.map(line)].join('\n')}\n`;
-}

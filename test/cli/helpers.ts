@@ -2,11 +2,15 @@
  * Runs the real built `mapsign` binary (`dist/cli/main.js`) as a child process, with a clean
  * environment, bounded time, and a check that no secret given to it ever comes back out.
  * `runInTerminal` runs it under a pseudo-terminal (util-linux `script`) for the prompt and
- * colour tests. Not a test file itself (no `.test.ts`).
+ * colour tests; `modulesLoaded` lists what a run loaded. Also the credentials and temporary
+ * directory the CLI tests share. Not a test file itself (no `.test.ts`).
  */
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after } from 'node:test';
 import { fileURLToPath } from 'node:url';
 
 /** The built binary. */
@@ -16,10 +20,26 @@ if (!existsSync(BIN)) {
   throw new Error(`${BIN} is missing: run 'npm run build' first (npm test does it), then run the CLI tests.`);
 }
 
-/** Google's published test credential (seed 001); valid nowhere. */
+/** Google's published URL signing example: its test secret, URL and signed URL; valid nowhere. */
 export const GOOGLE_SECRET = 'vNIXE0xscrmjlyV-12Nj_BvUPaw=';
 export const GOOGLE_URL = 'https://maps.googleapis.com/maps/api/geocode/json?address=New+York&client=clientID';
 export const GOOGLE_SIGNED = `${GOOGLE_URL}&signature=chaRF2hTJKOScPr-RQCEhZbSzIE=`;
+
+/** A MapTiler token `KEY_SECRET` made up for the tests. */
+export const MAPTILER_TOKEN = '0123456789abcdef01234567_00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff';
+/** MapTiler's style URL signed with {@link MAPTILER_TOKEN}: HMAC-SHA256 over the whole URL, computed with python3's hmac. */
+export const MAPTILER_SIGNED = 'https://api.maptiler.com/maps/streets/style.json?key=0123456789abcdef01234567&signature=8wFGGKyEEeUHptMLlmRJfBIvvjXr7UhNtwVdyq0WG-M=';
+
+/**
+ * A new temporary directory, removed with everything in it when the test file ends.
+ *
+ * @example const dir = tempDir('mapsign-cli-sign-')
+ */
+export function tempDir(prefix: string): string {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  after(() => rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}
 
 /** What a run printed and how it ended. */
 export interface RunResult {
@@ -129,4 +149,20 @@ export function runInTerminal(args: readonly string[], options: TerminalOptions 
       write(`${answer}\r`);
     }
   });
+}
+
+const LOAD_RECORDER = new URL('./load-recorder.mjs', import.meta.url).href;
+
+/**
+ * Runs `mapsign ARGS` under `load-recorder.mjs` and returns what it loaded: the URL of every
+ * ES module resolved (`node:` built-ins included) and the path of every CommonJS module
+ * required, each once.
+ *
+ * @example assert.ok((await modulesLoaded(['sign', '--help'])).some((url) => url.endsWith('/dist/cli/commands/sign.js')))
+ */
+export async function modulesLoaded(args: readonly string[]): Promise<string[]> {
+  const log = join(tempDir('mapsign-cli-loads-'), 'loaded.txt');
+  const result = await runCli(args, { env: { MAPSIGN_LOAD_LOG: log }, nodeArgs: [`--import=${LOAD_RECORDER}`] });
+  assert.equal(result.status, 0, result.stderr);
+  return [...new Set(readFileSync(log, 'utf8').split('\n').filter((line) => line !== ''))];
 }

@@ -1,11 +1,15 @@
 /**
  * The `mapsign` binary as a whole: global help and version, unknown commands and options,
- * and `--help` with examples on every command.
+ * `--help` with examples on every command, `--help` winning over the rest of the line, and
+ * `mapsign --help` loading no command module and no database driver.
  */
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
-import { BIN, runCli } from './helpers.js';
+import { BIN, GOOGLE_SECRET, modulesLoaded, runCli } from './helpers.js';
+
+/** A command module (the registry aside), or a database driver. */
+const HEAVY = /\/dist\/cli\/commands\/(?!index\.js$)|\/node_modules\/(?:better-sqlite3|pg)\//;
 
 const COMMANDS = ['sign', 'verify', 'explain', 'keygen'];
 
@@ -48,6 +52,29 @@ describe('mapsign', () => {
       assert.match(stderr, expected);
     });
   }
+
+  it('--help loads no command module and no database driver', async () => {
+    const loaded = await modulesLoaded(['--help']);
+    assert.ok(loaded.some((url) => url.endsWith('/dist/cli/commands/index.js')), `the recorder saw nothing: ${loaded.join(' ')}`);
+    assert.deepEqual(loaded.filter((url) => HEAVY.test(url)), []);
+  });
+
+  it('sign --help loads the sign module only, and usage loads the SQLite driver (what the check above would catch)', async () => {
+    assert.deepEqual((await modulesLoaded(['sign', '--help'])).filter((url) => HEAVY.test(url)).map((url) => url.replace(/^.*\/dist\//, '')), ['cli/commands/sign.js']);
+    const usage = await modulesLoaded(['usage', '--db', ':memory:', '--json']);
+    assert.ok(usage.some((path) => /\/node_modules\/better-sqlite3\//.test(path)), usage.join(' '));
+  });
+
+  it('--help wins over the rest of the line; a secret in the arguments is refused first', async () => {
+    const plain = await runCli(['sign', '--help']);
+    for (const args of [['sign', '--frobnicate', '--help'], ['sign', '-h', '--scheme'], ['sign', '--scheme', 'bing', 'not-a-url', '--help']]) {
+      assert.deepEqual(await runCli(args), { ...plain, status: 0 }, args.join(' '));
+    }
+    const refused = await runCli(['sign', `--secret=${GOOGLE_SECRET}`, '--help'], { forbidden: [GOOGLE_SECRET] });
+    assert.equal(refused.status, 2);
+    assert.match(refused.stderr, /^mapsign sign: --secret is refused: /);
+    assert.equal((await runCli(['completion', '--', '--help'])).status, 2, 'after --, --help is an argument');
+  });
 
   for (const name of COMMANDS) {
     it(`${name} --help shows usage and examples and exits 0`, async () => {

@@ -6,14 +6,12 @@
  */
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, describe, it } from 'node:test';
-import { GOOGLE_SECRET, GOOGLE_SIGNED, GOOGLE_URL, runCli } from './helpers.js';
+import { describe, it } from 'node:test';
+import { GOOGLE_SECRET, GOOGLE_SIGNED, GOOGLE_URL, runCli, tempDir } from './helpers.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'mapsign-cli-polish-'));
-after(() => rmSync(dir, { recursive: true, force: true }));
+const dir = tempDir('mapsign-cli-polish-');
 
 const has = (shell: string): boolean => spawnSync('sh', ['-c', `command -v ${shell}`]).status === 0;
 

@@ -7,15 +7,13 @@
  */
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { createWriteStream, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { createWriteStream, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { GOOGLE_SECRET, GOOGLE_SIGNED, GOOGLE_URL, runCli, runInTerminal } from './helpers.js';
+import { GOOGLE_SECRET, GOOGLE_SIGNED, GOOGLE_URL, runCli, runInTerminal, tempDir } from './helpers.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'mapsign-cli-progress-'));
-after(() => rmSync(dir, { recursive: true, force: true }));
+const dir = tempDir('mapsign-cli-progress-');
 
 const BLOCK = `${GOOGLE_URL}\n`.repeat(1000);
 

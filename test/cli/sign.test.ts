@@ -4,15 +4,13 @@
  * file, hidden terminal prompt), and the usage errors — none of which may print a secret.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { pythonHmacs } from '../support/python-hmac.js';
-import { GOOGLE_SECRET, GOOGLE_SIGNED, GOOGLE_URL, runCli, runInTerminal } from './helpers.js';
+import { GOOGLE_SECRET, GOOGLE_SIGNED, GOOGLE_URL, MAPTILER_SIGNED, MAPTILER_TOKEN, runCli, runInTerminal, tempDir } from './helpers.js';
 
 const STREETMAPS_SECRET = 'c3RyZWV0bWFwcy10ZXN0LXNlY3JldA==';
-const MAPTILER_TOKEN = '0123456789abcdef01234567_00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff';
 
 // Expected signatures: Google's documentation for the first; the others computed with
 // python3 -c "base64.urlsafe_b64encode(hmac.new(secret, message, sha).digest())".
@@ -34,12 +32,11 @@ const VECTORS = [
     name: 'maptiler, key from the token',
     args: ['--scheme', 'maptiler', 'https://api.maptiler.com/maps/streets/style.json'],
     secret: MAPTILER_TOKEN,
-    signed: 'https://api.maptiler.com/maps/streets/style.json?key=0123456789abcdef01234567&signature=8wFGGKyEEeUHptMLlmRJfBIvvjXr7UhNtwVdyq0WG-M=',
+    signed: MAPTILER_SIGNED,
   },
 ];
 
-const dir = mkdtempSync(join(tmpdir(), 'mapsign-cli-sign-'));
-after(() => rmSync(dir, { recursive: true, force: true }));
+const dir = tempDir('mapsign-cli-sign-');
 
 describe('mapsign sign', () => {
   for (const vector of VECTORS) {

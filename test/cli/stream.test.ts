@@ -5,14 +5,12 @@
  */
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
-import { createReadStream, createWriteStream, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { createReadStream, createWriteStream, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, describe, it } from 'node:test';
-import { GOOGLE_SECRET, GOOGLE_SIGNED, GOOGLE_URL, PEAK_RSS_PROBE, peakRssMb, runCli } from './helpers.js';
+import { describe, it } from 'node:test';
+import { GOOGLE_SECRET, GOOGLE_SIGNED, GOOGLE_URL, PEAK_RSS_PROBE, peakRssMb, runCli, tempDir } from './helpers.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'mapsign-cli-stream-'));
-after(() => rmSync(dir, { recursive: true, force: true }));
+const dir = tempDir('mapsign-cli-stream-');
 
 const SIGN = ['sign', '--scheme', 'google'];
 const FRAGMENT = 'https://maps.googleapis.com/maps/api/geocode/json?address=x&client=clientID#top';

@@ -4,12 +4,9 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { GOOGLE_SECRET, GOOGLE_SIGNED, runCli } from './helpers.js';
+import { GOOGLE_SECRET, GOOGLE_SIGNED, MAPTILER_SIGNED, MAPTILER_TOKEN, runCli } from './helpers.js';
 
 const VERIFY = ['verify', '--scheme', 'google'];
-const MAPTILER_TOKEN = '0123456789abcdef01234567_00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff';
-// Computed with python3's hmac (HMAC-SHA256 over the whole URL, hex-decoded secret).
-const MAPTILER_SIGNED = 'https://api.maptiler.com/maps/streets/style.json?key=0123456789abcdef01234567&signature=8wFGGKyEEeUHptMLlmRJfBIvvjXr7UhNtwVdyq0WG-M=';
 
 const CASES = [
   { name: 'the official Google vector', url: GOOGLE_SIGNED, reason: undefined },

@@ -1,36 +1,26 @@
 /**
  * `mapsign completion bash|zsh|fish`: prints the shell completion script for every command and
- * option in the registry (`completion.ts` writes it).
+ * option in the registry (`completion.ts` writes it). The one command that loads every other,
+ * to read their options.
  */
-import { parseCommandArgs } from '../args.js';
-import type { Command } from '../command.js';
+import { defineCommand } from '../command.js';
 import { completionScript, SHELLS, type Shell } from '../completion.js';
 import { didYouMean } from '../suggest.js';
-import { UsageError } from '../usage.js';
+import { UsageError } from '../usage-error.js';
 import { COMMANDS } from './index.js';
 
-const HELP = `Usage: mapsign completion bash|zsh|fish
-
-Print a completion script for commands, options and their fixed values (--scheme, --by, --log).
-
-Examples:
-  eval "$(mapsign completion bash)"          # in ~/.bashrc
-  eval "$(mapsign completion zsh)"           # in ~/.zshrc, after compinit
-  mapsign completion fish | source           # in ~/.config/fish/config.fish
-`;
-
-const OPTIONS = {} as const;
-
 /** The `completion` command. */
-export const completion: Command = {
+export const completion = defineCommand({
   name: 'completion',
-  options: OPTIONS,
-  async run(argv, io) {
-    const { values, positionals } = parseCommandArgs(argv, OPTIONS);
-    if (values.help === true) {
-      io.stdout.write(HELP);
-      return 0;
-    }
+  usage: 'bash|zsh|fish',
+  description: 'Print a completion script for commands, options and their fixed values (--scheme, --by, --log).',
+  options: {},
+  examples: [
+    'eval "$(mapsign completion bash)"          # in ~/.bashrc',
+    'eval "$(mapsign completion zsh)"           # in ~/.zshrc, after compinit',
+    'mapsign completion fish | source           # in ~/.config/fish/config.fish',
+  ],
+  async run(_values, positionals, io) {
     const [shell, extra] = positionals;
     if (shell === undefined || extra !== undefined || !(SHELLS as readonly string[]).includes(shell)) {
       const given = shell === undefined ? 'no shell' : JSON.stringify(positionals.join(' '));
@@ -40,4 +30,4 @@ export const completion: Command = {
     io.stdout.write(completionScript(shell as Shell, commands));
     return 0;
   },
-};
+});

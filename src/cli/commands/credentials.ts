@@ -3,13 +3,13 @@
  * its database, safely while `mapsign serve` runs (a running gateway picks changes up within
  * a second). A secret is printed once, when it is created or rotated, and never again.
  */
-import { parseCommandArgs, optionalString } from '../args.js';
-import type { CliIo, Command } from '../command.js';
-import { UsageError } from '../usage.js';
+import { defineCommand, type CliIo, type OptionValues } from '../command.js';
+import { SCHEME_OPTIONS } from '../scheme-option.js';
+import { UsageError } from '../usage-error.js';
 import { withCommandStore } from '../store-command.js';
+import { formatTable } from '../table.js';
 import { escapeTerminal, jsonForTerminal } from '../terminal-text.js';
 import { createCredential, DEFAULT_OVERLAP_MS, MAX_OVERLAP_MS, parseDuration, rotateCredential, type CredentialInfo, type IssuedSecret, type MapsignStore } from '../../store/index.js';
-import { formatTable } from '../../store/locate.js';
 
 const ACTIONS = ['create', 'list', 'show', 'rotate', 'revoke'] as const;
 type Action = (typeof ACTIONS)[number];
@@ -18,30 +18,18 @@ function isAction(text: string): text is Action {
   return (ACTIONS as readonly string[]).includes(text);
 }
 
-const HELP = `Usage: mapsign credentials ACTION [options]
-
-Manage the credentials a gateway verifies, in its database (default ./mapsign.db or $MAPSIGN_DB).
-
-Actions:
-  create --scheme NAME [--id ID] [--label TEXT]   issue a credential; prints its secret ONCE
-  list                                            every credential (never a secret)
-  show ID                                         one credential and its secrets' versions
-  rotate ID [--overlap 24h]                       issue a new secret; the old one stays valid for the overlap
-  revoke ID                                       refuse the credential from now on (a running gateway within 1 s)
-
-Options:
-  --db PATH|URL      the database: a SQLite file or a postgres:// URL (default ./mapsign.db or $MAPSIGN_DB);
-                     only create makes a missing file, the other actions refuse it
-  --scheme NAME      google | streetmaps | maptiler
-  --overlap DURATION how long the previous secret keeps working after a rotation (24h, 90m, 0)
-  --json             machine-readable output
-  -h, --help         show this help
-
-Examples:
-  mapsign credentials create --scheme google --label "acme web"
-  mapsign credentials rotate gme-0123456789abcdef --overlap 1h
-  mapsign credentials revoke gme-0123456789abcdef
-`;
+const OPTIONS = {
+  db: {
+    type: 'string',
+    value: 'PATH|URL',
+    help: 'the database: a SQLite file or a postgres:// URL (default ./mapsign.db or $MAPSIGN_DB);\nonly create makes a missing file, the other actions refuse it',
+  },
+  ...SCHEME_OPTIONS,
+  id: { type: 'string', value: 'ID', help: "create: the credential's id (default: a new one in the provider's format)" },
+  label: { type: 'string', value: 'TEXT', help: 'create: a label for people, shown by list and show' },
+  overlap: { type: 'string', value: 'DURATION', help: 'how long the previous secret keeps working after a rotation (24h, 90m, 0)' },
+  json: { type: 'boolean', help: 'machine-readable output' },
+} as const;
 
 function date(ms: number | null): string {
   return ms === null ? '-' : new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
@@ -66,8 +54,8 @@ function printIssued(io: CliIo, issued: IssuedSecret, json: boolean, what: strin
   io.stderr.write('This secret is shown only now: store it in your secrets manager.\n');
 }
 
-async function act(store: MapsignStore, action: Action, positionals: readonly string[], values: Record<string, unknown>, io: CliIo): Promise<number> {
-  const json = values['json'] === true;
+async function act(store: MapsignStore, action: Action, positionals: readonly string[], values: OptionValues<typeof OPTIONS>, io: CliIo): Promise<number> {
+  const json = values.json === true;
   const id = positionals[0];
   const needId = (): string => {
     if (id === undefined) throw new UsageError(`credentials ${action} needs the credential id: mapsign credentials ${action} ID.`);
@@ -75,11 +63,9 @@ async function act(store: MapsignStore, action: Action, positionals: readonly st
   };
   switch (action) {
     case 'create': {
-      const scheme = optionalString(values['scheme']);
+      const { scheme, id: chosen, label } = values;
       if (scheme === undefined) throw new UsageError('credentials create needs --scheme google, streetmaps or maptiler.');
-      const chosen = optionalString(values['id']);
-      const label = optionalString(values['label']);
-      printIssued(io, await createCredential(store, { scheme, ...(chosen === undefined ? {} : { id: chosen }), ...(label === undefined ? {} : { label }) }), json, 'Created');
+      printIssued(io, await createCredential(store, { scheme, id: chosen, label }), json, 'Created');
       return 0;
     }
     case 'list': {
@@ -95,7 +81,7 @@ async function act(store: MapsignStore, action: Action, positionals: readonly st
       return 0;
     }
     case 'rotate': {
-      const overlap = optionalString(values['overlap']);
+      const overlap = values.overlap;
       const overlapMs = overlap === undefined ? DEFAULT_OVERLAP_MS : parseDuration(overlap, '--overlap', { max: MAX_OVERLAP_MS });
       printIssued(io, await rotateCredential(store, needId(), { overlapMs }), json, 'Rotated');
       return 0;
@@ -109,29 +95,29 @@ async function act(store: MapsignStore, action: Action, positionals: readonly st
   }
 }
 
-const OPTIONS = {
-  db: { type: 'string' },
-  scheme: { type: 'string' },
-  id: { type: 'string' },
-  label: { type: 'string' },
-  overlap: { type: 'string' },
-  json: { type: 'boolean' },
-} as const;
-
 /** The `credentials` command. */
-export const credentials: Command = {
+export const credentials = defineCommand({
   name: 'credentials',
+  usage: 'ACTION [options]',
+  description: `Manage the credentials a gateway verifies, in its database (default ./mapsign.db or $MAPSIGN_DB).
+
+Actions:
+  create --scheme NAME [--id ID] [--label TEXT]   issue a credential; prints its secret ONCE
+  list                                            every credential (never a secret)
+  show ID                                         one credential and its secrets' versions
+  rotate ID [--overlap 24h]                       issue a new secret; the old one stays valid for the overlap
+  revoke ID                                       refuse the credential from now on (a running gateway within 1 s)`,
   options: OPTIONS,
-  async run(argv, io) {
-    const { values, positionals } = parseCommandArgs(argv, OPTIONS);
-    if (values.help === true) {
-      io.stdout.write(HELP);
-      return 0;
-    }
+  examples: [
+    'mapsign credentials create --scheme google --label "acme web"',
+    'mapsign credentials rotate gme-0123456789abcdef --overlap 1h',
+    'mapsign credentials revoke gme-0123456789abcdef',
+  ],
+  async run(values, positionals, io) {
     const [action, ...rest] = positionals;
     if (action === undefined) throw new UsageError(`Name an action: ${ACTIONS.join(', ')}.`);
     if (!isAction(action)) throw new UsageError(`Unknown action ${JSON.stringify(action)}; use ${ACTIONS.join(', ')}.`);
     // Only create may make a new database: anything else on a mistyped path is an error naming it.
     return withCommandStore(io, { db: values.db, create: action === 'create' }, (store) => act(store, action, rest, values, io));
   },
-};
+});

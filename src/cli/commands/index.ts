@@ -1,8 +1,10 @@
 /**
- * The `mapsign` command registry: every subcommand, in the order `mapsign --help` lists them.
- * To add a command, append one line `{ name, summary, load: () => import('./x.js').then((m) => m.x) }`.
+ * The `mapsign` command registry: every subcommand, in the order `mapsign --help` lists them,
+ * with the one-line summary that list shows. A command's other data — options, help, `run` —
+ * is in its own module, loaded on first use. To add a command, append one line
+ * `{ name, summary, load: () => import('./x.js').then((m) => m.x) }`.
  *
- * Commands are loaded on first use: `mapsign sign` streaming millions of URLs should not carry
+ * Loading on first use matters: `mapsign sign` streaming millions of URLs should not carry
  * the gateway's SQLite and HTTP modules in memory (they cost it about 12 MB of RSS), and
  * `mapsign --help`, `sign`, `verify`, `explain` and `keygen` never load a database driver (an
  * optional dependency that may not be installed).

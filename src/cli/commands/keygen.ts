@@ -5,46 +5,31 @@
  * only, for the owner to store once.
  */
 import { generateCredential } from '../../index.js';
-import { parseCommandArgs } from '../args.js';
-import type { Command } from '../command.js';
-import { SCHEME_HELP, schemeOption } from '../scheme-option.js';
-import { UsageError } from '../usage.js';
-
-const HELP = `Usage: mapsign keygen --scheme NAME [--json]
-
-Print a new credential in the provider's format, from the system's secure random generator.
-Store it at once (a password manager, a secrets store): it is not kept anywhere.
-
-Options:
-  ${SCHEME_HELP}
-  --json             print {"scheme","id","secret"} (plus "token" for maptiler) as one JSON object
-  -h, --help         show this help
-
-Examples:
-  mapsign keygen --scheme google
-  mapsign keygen --scheme maptiler --json
-  mapsign keygen --scheme streetmaps --json | jq -r .secret > streetmaps.secret   # then --secret-file streetmaps.secret
-`;
+import { defineCommand } from '../command.js';
+import { SCHEME_OPTIONS, schemeOption } from '../scheme-option.js';
+import { UsageError } from '../usage-error.js';
 
 const LABELS = { google: 'client', streetmaps: 'key', maptiler: 'key' } as const;
 
-const OPTIONS = { scheme: { type: 'string' }, json: { type: 'boolean' } } as const;
-
 /** The `keygen` command. */
-export const keygen: Command = {
+export const keygen = defineCommand({
   name: 'keygen',
-  options: OPTIONS,
-  async run(argv, io) {
-    const { values, positionals } = parseCommandArgs(argv, OPTIONS);
-    if (values.help === true) {
-      io.stdout.write(HELP);
-      return 0;
-    }
+  usage: '--scheme NAME [--json]',
+  description: `Print a new credential in the provider's format, from the system's secure random generator.
+Store it at once (a password manager, a secrets store): it is not kept anywhere.`,
+  options: { ...SCHEME_OPTIONS, json: { type: 'boolean', help: 'print {"scheme","id","secret"} (plus "token" for maptiler) as one JSON object' } },
+  examples: [
+    'mapsign keygen --scheme google',
+    'mapsign keygen --scheme maptiler --json',
+    'mapsign keygen --scheme streetmaps --json | jq -r .secret > streetmaps.secret   # then --secret-file streetmaps.secret',
+  ],
+  async run(values, positionals, io) {
     if (positionals.length > 0) throw new UsageError(`keygen takes no arguments, got ${JSON.stringify(positionals[0])}; pass --scheme NAME.`);
     const scheme = schemeOption(values.scheme, true);
     const text = generateCredential(scheme.name).reveal();
     if (values.json === true) {
-      io.stdout.write(`${JSON.stringify({ scheme: scheme.name, id: text.id, secret: text.secret, ...(text.token === undefined ? {} : { token: text.token }) })}\n`);
+      // JSON.stringify leaves out `token` when it is undefined (Google and Streetmaps).
+      io.stdout.write(`${JSON.stringify({ scheme: scheme.name, id: text.id, secret: text.secret, token: text.token })}\n`);
     } else {
       const lines = [`scheme: ${scheme.name}`, `${LABELS[scheme.name]}: ${text.id}`, `secret: ${text.secret}`];
       if (text.token !== undefined) lines.push(`token: ${text.token}`);
@@ -52,4 +37,4 @@ export const keygen: Command = {
     }
     return 0;
   },
-};
+});

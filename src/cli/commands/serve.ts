@@ -5,9 +5,8 @@
  * go to stderr. The admin token comes from `$MAPSIGN_ADMIN_TOKEN` or a file — never argv.
  */
 import { readFile } from 'node:fs/promises';
-import { parseCommandArgs, optionalString } from '../args.js';
-import type { Command } from '../command.js';
-import { UsageError } from '../usage.js';
+import { defineCommand } from '../command.js';
+import { UsageError } from '../usage-error.js';
 import { urlOption } from '../url-option.js';
 import { createJsonLogger, startGateway, type ListenTarget } from '../../gateway/index.js';
 import { parseDuration } from '../../store/index.js';
@@ -17,43 +16,8 @@ import { debuggerRoute } from '../../debugger/page.js';
 import { normaliseMethods } from '../../http/request-rules.js';
 import { escapeTerminal, jsonForTerminal } from '../terminal-text.js';
 
-const HELP = `Usage: mapsign serve --upstream URL [options]
-
-Verify every request's signature, then forward it to the upstream; refuse the rest with a 403
-that says why. Stops cleanly on SIGTERM, SIGINT (Ctrl-C) or SIGHUP: in-flight requests finish
-(up to --drain), usage counts are written, and the exit status is 0; a repeated signal during
-the drain is noted and ignored.
-
-Options:
-  --upstream URL          the map service to protect, e.g. http://127.0.0.1:8080 (required)
-  --port N                port to listen on (default 8787)
-  --host ADDR             address to listen on (default 127.0.0.1; 0.0.0.0 for every interface)
-  --db PATH|URL           SQLite file, created on first run (default ./mapsign.db or $MAPSIGN_DB),
-                          or postgres://… shared by several gateways (put a password in $MAPSIGN_DB, not argv)
-  --public-url URL        public origin for MapTiler-style full-URL signatures, e.g. https://tiles.example.com
-  --trust-proxy ADDR      believe X-Forwarded-Proto/Host from this peer (repeatable; 'loopback' for 127.0.0.1 and ::1)
-  --upstream-timeout D    answer 504 when the upstream is slower than this, and end a request or
-                          response body that pauses longer (default 10s)
-  --methods LIST          methods forwarded, comma-separated (default GET,HEAD). The signature
-                          covers the URL only: methods and bodies beyond GET/HEAD are NOT signed
-  --keep-auth-params      forward client=, key= and signature= to the upstream (default: removed)
-  --refusal-delay-max D   after 3 refusals in a row on one connection, answer each next refusal
-                          on it after 10ms, doubling up to D (default 1s; 0 turns it off):
-                          slows signature guessing and floods, never valid requests
-  --admin-port N          serve the admin API on 127.0.0.1:N
-  --admin-socket PATH     serve the admin API on a unix socket
-  --admin-token-file PATH admin bearer token (default: $MAPSIGN_ADMIN_TOKEN)
-  --log stdout|none       per-request JSON log lines (default stdout)
-  --drain D               longest wait for in-flight requests on shutdown (default 10s)
-  --insecure-no-verify    forward without verifying (benchmarks only)
-  -h, --help              show this help
-
-Example:
-  mapsign serve --upstream http://127.0.0.1:8080 --port 8787 --db /var/lib/mapsign/mapsign.db
-`;
-
-function portOption(value: string | undefined, name: string, fallback?: number): number | undefined {
-  if (value === undefined) return fallback;
+function portOption(value: string | undefined, name: string): number | undefined {
+  if (value === undefined) return undefined;
   const port = Number(value);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`${name} must be a port number from 0 to 65535, not ${JSON.stringify(value)}.`);
   return port;
@@ -111,52 +75,57 @@ function methodsOption(values: readonly string[] | undefined): string[] | undefi
   }
 }
 
-const OPTIONS = {
-  upstream: { type: 'string' },
-  port: { type: 'string' },
-  host: { type: 'string' },
-  db: { type: 'string' },
-  'public-url': { type: 'string' },
-  'trust-proxy': { type: 'string', multiple: true },
-  'upstream-timeout': { type: 'string' },
-  methods: { type: 'string', multiple: true },
-  'keep-auth-params': { type: 'boolean' },
-  'refusal-delay-max': { type: 'string' },
-  'admin-port': { type: 'string' },
-  'admin-socket': { type: 'string' },
-  'admin-token-file': { type: 'string' },
-  log: { type: 'string' },
-  drain: { type: 'string' },
-  'insecure-no-verify': { type: 'boolean' },
-} as const;
-
 /** The `serve` command. */
-export const serve: Command = {
+export const serve = defineCommand({
   name: 'serve',
-  options: OPTIONS,
-  async run(argv, io) {
-    const { values, positionals } = parseCommandArgs(argv, OPTIONS);
-    if (values.help === true) {
-      io.stdout.write(HELP);
-      return 0;
-    }
+  usage: '--upstream URL [options]',
+  description: `Verify every request's signature, then forward it to the upstream; refuse the rest with a 403
+that says why. Stops cleanly on SIGTERM, SIGINT (Ctrl-C) or SIGHUP: in-flight requests finish
+(up to --drain), usage counts are written, and the exit status is 0; a repeated signal during
+the drain is noted and ignored.`,
+  options: {
+    upstream: { type: 'string', value: 'URL', help: 'the map service to protect, e.g. http://127.0.0.1:8080 (required)' },
+    port: { type: 'string', value: 'N', help: 'port to listen on (default 8787)' },
+    host: { type: 'string', value: 'ADDR', help: 'address to listen on (default 127.0.0.1; 0.0.0.0 for every interface)' },
+    db: {
+      type: 'string',
+      value: 'PATH|URL',
+      help: 'SQLite file, created on first run (default ./mapsign.db or $MAPSIGN_DB),\nor postgres://… shared by several gateways (put a password in $MAPSIGN_DB, not argv)',
+    },
+    'public-url': { type: 'string', value: 'URL', help: 'public origin for MapTiler-style full-URL signatures, e.g. https://tiles.example.com' },
+    'trust-proxy': { type: 'string', value: 'ADDR', multiple: true, help: "believe X-Forwarded-Proto/Host from this peer (repeatable; 'loopback' for 127.0.0.1 and ::1)" },
+    'upstream-timeout': { type: 'string', value: 'D', help: 'answer 504 when the upstream is slower than this, and end a request or\nresponse body that pauses longer (default 10s)' },
+    methods: { type: 'string', value: 'LIST', multiple: true, help: 'methods forwarded, comma-separated (default GET,HEAD). The signature\ncovers the URL only: methods and bodies beyond GET/HEAD are NOT signed' },
+    'keep-auth-params': { type: 'boolean', help: 'forward client=, key= and signature= to the upstream (default: removed)' },
+    'refusal-delay-max': {
+      type: 'string',
+      value: 'D',
+      help: 'after 3 refusals in a row on one connection, answer each next refusal\non it after 10ms, doubling up to D (default 1s; 0 turns it off):\nslows signature guessing and floods, never valid requests',
+    },
+    'admin-port': { type: 'string', value: 'N', help: 'serve the admin API on 127.0.0.1:N' },
+    'admin-socket': { type: 'string', value: 'PATH', help: 'serve the admin API on a unix socket' },
+    'admin-token-file': { type: 'string', value: 'PATH', help: 'admin bearer token (default: $MAPSIGN_ADMIN_TOKEN)' },
+    log: { type: 'string', value: 'stdout|none', help: 'per-request JSON log lines (default stdout)' },
+    drain: { type: 'string', value: 'D', help: 'longest wait for in-flight requests on shutdown (default 10s)' },
+    'insecure-no-verify': { type: 'boolean', help: 'forward without verifying (benchmarks only)' },
+  },
+  examples: ['mapsign serve --upstream http://127.0.0.1:8080 --port 8787 --db /var/lib/mapsign/mapsign.db'],
+  async run(values, positionals, io) {
     if (positionals.length > 0) throw new UsageError(`serve takes no arguments, got ${JSON.stringify(positionals[0])}.`);
-    const upstreamText = optionalString(values.upstream);
-    if (upstreamText === undefined) throw new UsageError('--upstream URL is required: the http(s) address of the map service to protect, e.g. http://127.0.0.1:8080.');
-    const upstream = urlOption(upstreamText, '--upstream');
-    const publicUrlText = optionalString(values['public-url']);
-    const publicUrl = publicUrlText === undefined ? undefined : urlOption(publicUrlText, '--public-url');
-    const log = optionalString(values.log) ?? 'stdout';
+    if (values.upstream === undefined) throw new UsageError('--upstream URL is required: the http(s) address of the map service to protect, e.g. http://127.0.0.1:8080.');
+    const upstream = urlOption(values.upstream, '--upstream');
+    const publicUrl = values['public-url'] === undefined ? undefined : urlOption(values['public-url'], '--public-url');
+    const log = values.log ?? 'stdout';
     if (log !== 'stdout' && log !== 'none') throw new UsageError('--log must be stdout or none.');
-    const adminPort = portOption(optionalString(values['admin-port']), '--admin-port');
-    const adminSocket = optionalString(values['admin-socket']);
+    const adminPort = portOption(values['admin-port'], '--admin-port');
+    const adminSocket = values['admin-socket'];
     if (adminPort !== undefined && adminSocket !== undefined) throw new UsageError('Give --admin-port or --admin-socket, not both.');
     const adminListen: ListenTarget | undefined = adminSocket !== undefined ? { path: adminSocket } : adminPort !== undefined ? { port: adminPort, host: '127.0.0.1' } : undefined;
-    const admin = adminListen === undefined ? undefined : { listen: adminListen, token: await adminToken(optionalString(values['admin-token-file']), io.env) };
-    const upstreamTimeoutMs = durationOption(optionalString(values['upstream-timeout']), '--upstream-timeout', '10s');
-    const refusalDelayMaxMs = durationOption(optionalString(values['refusal-delay-max']), '--refusal-delay-max', '1s');
-    const drainMs = durationOption(optionalString(values.drain), '--drain', '10s');
-    const db = resolveDbPath(optionalString(values.db), io.env);
+    const admin = adminListen === undefined ? undefined : { listen: adminListen, token: await adminToken(values['admin-token-file'], io.env) };
+    const upstreamTimeoutMs = durationOption(values['upstream-timeout'], '--upstream-timeout', '10s');
+    const refusalDelayMaxMs = durationOption(values['refusal-delay-max'], '--refusal-delay-max', '1s');
+    const drainMs = durationOption(values.drain, '--drain', '10s');
+    const db = resolveDbPath(values.db, io.env);
     const verify = values['insecure-no-verify'] !== true;
 
     // Notices quote request and operator text (credential ids, paths): escaped for the terminal.
@@ -170,15 +139,15 @@ export const serve: Command = {
       methods,
       store,
       upstream,
-      listen: { port: portOption(optionalString(values.port), '--port', 8787)!, host: optionalString(values.host) ?? '127.0.0.1' },
+      listen: { port: portOption(values.port, '--port') ?? 8787, host: values.host ?? '127.0.0.1' },
       verify,
       stripAuthParams: values['keep-auth-params'] !== true,
       upstreamTimeoutMs,
       refusalThrottle: { maxDelayMs: refusalDelayMaxMs },
       routes: { '/debugger': debuggerRoute },
-      ...(publicUrl === undefined ? {} : { publicUrl }),
-      ...(values['trust-proxy'] === undefined ? {} : { trustProxy: values['trust-proxy'] }),
-      ...(admin === undefined ? {} : { admin }),
+      publicUrl,
+      trustProxy: values['trust-proxy'],
+      admin,
       log: log === 'stdout' ? createJsonLogger(io.stdout, jsonForTerminal) : undefined,
       warn,
     });
@@ -197,4 +166,4 @@ export const serve: Command = {
     io.stderr.write('mapsign serve: stopped; usage counts written\n');
     return 0;
   },
-};
+});

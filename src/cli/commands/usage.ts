@@ -2,52 +2,39 @@
  * `mapsign usage`: the gateway's request counts per client, channel or day, with how many
  * passed, were refused (by reason) and failed upstream — a table, or JSON with `--json`.
  */
-import { parseCommandArgs, optionalString } from '../args.js';
-import type { Command } from '../command.js';
-import { UsageError } from '../usage.js';
+import { defineCommand } from '../command.js';
+import { UsageError } from '../usage-error.js';
 import { withCommandStore } from '../store-command.js';
+import { formatTable } from '../table.js';
 import { escapeTerminal, jsonForTerminal } from '../terminal-text.js';
 import { buildUsageReport, type UsageGrouping } from '../../store/index.js';
-import { formatTable } from '../../store/locate.js';
 import { parseUsageDay } from '../../store/usage-query.js';
-
-const HELP = `Usage: mapsign usage [--since DATE] [--by client|channel|day] [--json]
-
-Request counts from the gateway's database (default ./mapsign.db or $MAPSIGN_DB). Counts are
-written by the running gateway about once a second and on shutdown.
-
-Options:
-  --db PATH|URL  the database: a SQLite file (which must exist) or a postgres:// URL
-                 (default ./mapsign.db or $MAPSIGN_DB)
-  --since DATE   first UTC day to include, YYYY-MM-DD (default: everything)
-  --by WHAT      client (default), channel or day
-  --json         one JSON array: group, ok, refused, failed, total and the count per outcome
-  -h, --help     show this help
-
-Outcomes: ok; a refusal reason (SIGNATURE_MISMATCH, REVOKED_CREDENTIAL, …); UPSTREAM_5XX,
-UPSTREAM_UNREACHABLE or UPSTREAM_TIMEOUT. Refusals that name no known credential are counted
-under the client "(none)". Each credential keeps at most 100 distinct channels a day; requests
-with further channels are counted under the channel "(other)".
-`;
 
 const GROUPINGS: readonly UsageGrouping[] = ['client', 'channel', 'day'];
 
-const OPTIONS = { db: { type: 'string' }, since: { type: 'string' }, by: { type: 'string' }, json: { type: 'boolean' } } as const;
-
 /** The `usage` command. */
-export const usage: Command = {
+export const usage = defineCommand({
   name: 'usage',
-  options: OPTIONS,
-  async run(argv, io) {
-    const { values, positionals } = parseCommandArgs(argv, OPTIONS);
-    if (values.help === true) {
-      io.stdout.write(HELP);
-      return 0;
-    }
+  usage: '[--since DATE] [--by client|channel|day] [--json]',
+  description: `Request counts from the gateway's database (default ./mapsign.db or $MAPSIGN_DB). Counts are
+written by the running gateway about once a second and on shutdown.`,
+  options: {
+    db: { type: 'string', value: 'PATH|URL', help: 'the database: a SQLite file (which must exist) or a postgres:// URL\n(default ./mapsign.db or $MAPSIGN_DB)' },
+    since: { type: 'string', value: 'DATE', help: 'first UTC day to include, YYYY-MM-DD (default: everything)' },
+    by: { type: 'string', value: 'WHAT', help: 'client (default), channel or day' },
+    json: { type: 'boolean', help: 'one JSON array: group, ok, refused, failed, total and the count per outcome' },
+  },
+  notes: [
+    `Outcomes: ok; a refusal reason (SIGNATURE_MISMATCH, REVOKED_CREDENTIAL, …); UPSTREAM_5XX,
+UPSTREAM_UNREACHABLE or UPSTREAM_TIMEOUT. Refusals that name no known credential are counted
+under the client "(none)". Each credential keeps at most 100 distinct channels a day; requests
+with further channels are counted under the channel "(other)".`,
+  ],
+  async run(values, positionals, io) {
     if (positionals.length > 0) throw new UsageError(`usage takes no arguments, got ${JSON.stringify(positionals[0])}.`);
-    const by = (optionalString(values.by) ?? 'client') as UsageGrouping;
+    const by = (values.by ?? 'client') as UsageGrouping;
     if (!GROUPINGS.includes(by)) throw new UsageError(`--by must be client, channel or day, not ${JSON.stringify(values.by)}.`);
-    const since = optionalString(values.since);
+    const since = values.since;
     if (since !== undefined) {
       try {
         parseUsageDay(since, '--since');
@@ -56,7 +43,7 @@ export const usage: Command = {
       }
     }
     return withCommandStore(io, { db: values.db, create: false }, async (store) => {
-      const report = buildUsageReport(await store.queryUsage({ by, ...(since === undefined ? {} : { since }) }), by);
+      const report = buildUsageReport(await store.queryUsage({ by, since }), by);
       if (values.json === true) {
         io.stdout.write(`${jsonForTerminal(report)}\n`);
         return 0;
@@ -73,4 +60,4 @@ export const usage: Command = {
       return 0;
     });
   },
-};
+});

@@ -1,8 +1,8 @@
 /**
  * Usage errors: what every `mapsign` command reports when it was called wrongly (unknown
  * option, missing secret, unreadable file). They exit with status 2 and a one-line message that
- * says what to do, followed by a pointer to `--help`. Reusable by any command: throw a
- * {@link UsageError} anywhere inside `run`, or call {@link reportUsageError} directly.
+ * says what to do, followed by a pointer to `--help`. Any command may throw a
+ * {@link UsageError} anywhere inside `run`; `runCommand` reports it with {@link reportUsageError}.
  */
 import type { CliIo } from './command.js';
 import { escapeTerminal } from './terminal-text.js';
