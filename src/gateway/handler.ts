@@ -21,6 +21,7 @@ import { DEFAULT_METHODS, normaliseMethods, type RuleReason } from '../http/requ
 import { upstreamRequestHeaders } from './forward-headers.js';
 import { answerWithFetch, type FetchHandler } from './node-server.js';
 import { createConnectionLanes } from './connection-lanes.js';
+import type { Outcome } from './outcome.js';
 import { createProxy, type ProxyFailure, type ProxyOptions, type ProxyOutcome } from './proxy.js';
 import type { RefusalThrottle } from './refusal-throttle.js';
 import { pathOf, type RequestLogger } from './request-log.js';
@@ -114,7 +115,7 @@ export function createGateway(options: GatewayOptions): Gateway {
   const { usage, log, throttle } = options;
   const lanes = createConnectionLanes();
 
-  const done = (method: string, target: string, started: number, status: number, outcome: string, credential?: string, channel?: string): void => {
+  const done = (method: string, target: string, started: number, status: number, outcome: Outcome, credential?: string, channel?: string): void => {
     usage?.count(credential ?? '', channel ?? '', outcome);
     log?.({ method, path: pathOf(target), status, outcome, credential, channel, ms: performance.now() - started });
   };

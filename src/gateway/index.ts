@@ -15,6 +15,7 @@ export type { Refusal, RefusalReason } from '../http/refusal.js';
 export type { RuleReason } from '../http/request-rules.js';
 export type { VerifierOptions } from '../http/request-check.js';
 export { createRefusalThrottle, type RefusalThrottle, type RefusalThrottleOptions, type RefusalThrottleStats } from './refusal-throttle.js';
+export type { Outcome } from './outcome.js';
 export { createJsonLogger, type RequestLogEntry, type RequestLogger } from './request-log.js';
 export { startGateway, type RunningGateway, type StartOptions } from './start.js';
 export { UsageRecorder, type UsageRecorderOptions } from './usage-recorder.js';

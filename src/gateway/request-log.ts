@@ -3,6 +3,7 @@
  * is logged without its query, because the query carries the signature; nothing here ever
  * holds a secret.
  */
+import type { Outcome } from './outcome.js';
 
 /** What is logged about one request. */
 export interface RequestLogEntry {
@@ -10,8 +11,8 @@ export interface RequestLogEntry {
   /** Path only, never the query. */
   readonly path: string;
   readonly status: number;
-  /** `ok`, a verification reason code, or an upstream failure code. */
-  readonly outcome: string;
+  /** `ok`, the refusal's reason, or why a verified request got no answer. */
+  readonly outcome: Outcome;
   readonly credential?: string | undefined;
   readonly channel?: string | undefined;
   readonly ms: number;

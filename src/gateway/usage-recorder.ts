@@ -12,6 +12,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { MapsignStore, UsageDelta } from '../store/contract.js';
+import type { Outcome } from './outcome.js';
 import { ChannelBound, DEFAULT_MAX_CHANNELS, usageKey } from '../store/usage-channels.js';
 
 /** Options for {@link UsageRecorder}. */
@@ -59,7 +60,7 @@ export class UsageRecorder {
   }
 
   /** Counts one request: the credential (or `''`), its channel (or `''`) and the outcome. */
-  count(credentialId: string, channel: string, outcome: string): void {
+  count(credentialId: string, channel: string, outcome: Outcome): void {
     const now = this.#now();
     if (now >= this.#dayEnds) {
       this.#day = new Date(now).toISOString().slice(0, 10);

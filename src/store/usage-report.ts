@@ -10,9 +10,12 @@ export interface UsageReportLine {
   /** The grouping values: `{ credentialId }`, `{ credentialId, channel }` or `{ day }`. */
   readonly group: Readonly<Record<string, string>>;
   readonly ok: number;
-  /** Requests refused by verification (4xx). */
+  /** Requests refused before forwarding: a shape rule or verification (4xx, 505). */
   readonly refused: number;
-  /** Requests the upstream failed or the gateway could not forward (5xx). */
+  /**
+   * Verified requests that did not get the upstream's answer: the upstream failed (5xx), the
+   * client left or stalled, or shutdown cut them.
+   */
   readonly failed: number;
   readonly total: number;
   /** Count per outcome (`ok`, reason codes, upstream failures). */
@@ -25,9 +28,15 @@ const GROUP_KEYS: Readonly<Record<UsageGrouping, readonly ('credentialId' | 'cha
   day: ['day'],
 };
 
-/** True for outcomes the gateway counts as 5xx. */
+/**
+ * True for the outcomes of verified requests that did not get the upstream's answer
+ * (`UPSTREAM_*`, `CLIENT_CLOSED`, `CLIENT_TIMEOUT`, `SHUTDOWN`); every other outcome but `ok` is a
+ * refusal.
+ *
+ * @example isFailureOutcome('CLIENT_CLOSED') // true
+ */
 export function isFailureOutcome(outcome: string): boolean {
-  return outcome.startsWith('UPSTREAM_');
+  return outcome.startsWith('UPSTREAM_') || outcome.startsWith('CLIENT_') || outcome === 'SHUTDOWN';
 }
 
 /**

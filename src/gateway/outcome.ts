@@ -1,0 +1,11 @@
+/**
+ * How one request through the gateway ended — the word usage counts it under and the log line
+ * carries: `ok`; the refusal's reason (a shape rule or a verification failure); or, for a
+ * verified request, why it did not get the upstream's answer. The store keeps it as text, so
+ * rows written by other versions stay readable.
+ */
+import type { RefusalReason } from '../http/refusal.js';
+import type { ProxyFailure } from './proxy.js';
+
+/** The outcome of one request. */
+export type Outcome = 'ok' | 'UPSTREAM_5XX' | RefusalReason | ProxyFailure;
