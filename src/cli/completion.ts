@@ -4,7 +4,7 @@
  * anyone editing a script. Values complete where they are a fixed set (`--scheme`, the shell
  * names, `--by`, `--log`) or a path (`--input`, `--db`, …); other values are left to the user.
  */
-import { SCHEME_NAMES } from '../index.js';
+import { SCHEME_NAMES } from '../core/index.js';
 import type { OptionSpec } from './command.js';
 
 /** What completion needs to know about one command. */

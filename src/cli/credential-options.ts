@@ -7,7 +7,9 @@
  * secret; maptiler, only the token `KEY_SECRET` as the secret, which names its key itself.
  * A secret of an unusual length signs; a warning goes to stderr.
  */
-import { parseCredential, unusualSecretLength, type Credential, type CredentialInput, type Scheme } from '../index.js';
+import { credentialInput, parseCredential, type Credential, type CredentialInput } from '../core/credential.js';
+import type { Scheme } from '../core/schemes/scheme.js';
+import { unusualSecretLength } from '../core/secret-text.js';
 import type { CliIo, OptionValues } from './command.js';
 import { SCHEME_OPTIONS } from './scheme-option.js';
 import { missingSecretMessage, readSecret, SECRET_OPTIONS } from './secret-source.js';
@@ -40,10 +42,7 @@ function input(scheme: Scheme, secret: string, client: string | undefined, key: 
   if (client !== undefined && key !== undefined) {
     throw new UsageError('Give --client (a Google client ID) or --key (an API key), not both: Google rejects a URL that carries both.');
   }
-  if (scheme.name === 'maptiler') return { scheme: 'maptiler', token: secret };
-  // Google's scheme reads an identity that is present, so one that was not given is left out.
-  if (client !== undefined) return { scheme: 'google', client, secret };
-  return key === undefined ? { scheme: scheme.name, secret } : { scheme: scheme.name, key, secret };
+  return credentialInput(scheme.name, client ?? key, secret, client === undefined ? 'key' : 'client');
 }
 
 /**

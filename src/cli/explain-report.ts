@@ -4,7 +4,7 @@
  * of a mismatch with the string the client signed, and the correctly signed URL to use instead.
  * Pure text in, text out; colours come from a {@link Style}.
  */
-import { getScheme, type ExplainReport } from '../index.js';
+import { getScheme, type ExplainReport } from '../core/index.js';
 import type { Style } from './style.js';
 
 function section(style: Style, title: string, lines: readonly string[]): string[] {

@@ -3,7 +3,7 @@
  * default, 2048, is the limit of most map web services; some allow more (Google's Maps Static
  * API takes far longer URLs), so the limit is the caller's to raise.
  */
-import { MAX_URL_LENGTH } from '../index.js';
+import { MAX_URL_LENGTH } from '../core/index.js';
 import { UsageError } from './usage-error.js';
 
 /** The `--max-length N` option. */

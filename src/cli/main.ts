@@ -11,6 +11,7 @@ import { COMMANDS } from './commands/index.js';
 import { runCommand } from './run-command.js';
 import { didYouMean } from './suggest.js';
 import { reportUsageError } from './usage-error.js';
+import { SCHEME_NAMES } from '../core/schemes/index.js';
 
 function version(): string {
   // dist/cli/main.js and src/cli/main.ts both sit two levels below package.json.
@@ -23,7 +24,7 @@ function overview(): string {
   const list = COMMANDS.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`).join('\n');
   return `Usage: mapsign COMMAND [options]
 
-Sign, verify and explain signed URLs for map web services (google, streetmaps, maptiler).
+Sign, verify and explain signed URLs for map web services (${SCHEME_NAMES.join(', ')}).
 
 Commands:
 ${list}

@@ -13,7 +13,7 @@
  * only — never a stack trace, unless `MAPSIGN_DEBUG=1` asks for one. So commands may simply throw.
  */
 import type { CliIo, Command } from './command.js';
-import { isMapsignError } from '../index.js';
+import { isMapsignError } from '../core/index.js';
 import { isStoreError } from '../store/errors.js';
 import { asksForHelp, parseCommandArgs, refuseSecretArguments } from './args.js';
 import { renderHelp } from './help.js';

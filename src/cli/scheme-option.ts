@@ -2,7 +2,9 @@
  * The `--scheme` option shared by every command that deals with one provider: validated
  * against the core's scheme registry, with the valid names in the error.
  */
-import { getScheme, isMapsignError, SCHEME_NAMES, type Scheme } from '../index.js';
+import { isMapsignError } from '../core/errors.js';
+import { getScheme, SCHEME_NAMES } from '../core/schemes/index.js';
+import type { Scheme } from '../core/schemes/scheme.js';
 import { didYouMean } from './suggest.js';
 import { UsageError } from './usage-error.js';
 

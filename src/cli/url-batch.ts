@@ -9,7 +9,7 @@
  */
 import { open, stat, type FileHandle } from 'node:fs/promises';
 import { finished } from 'node:stream/promises';
-import type { Credential } from '../index.js';
+import type { Credential } from '../core/index.js';
 import type { CliIo, OptionValues } from './command.js';
 import { credentialFrom, type CREDENTIAL_OPTIONS } from './credential-options.js';
 import { maxLengthOption, type LENGTH_OPTIONS } from './length-option.js';

@@ -1,28 +1,40 @@
 /**
  * Builds a URL from a base and parameters, treating every value literally.
  *
- * User input such as `5th&Main St.` or `上海+中國` must never be pasted into a query (seed 002):
- * each name and value is percent-encoded as UTF-8, with spaces written as `+` or `%20` as the
- * caller chooses. Signing then adds the identity and signature and enforces the length limit
+ * User input such as `5th&Main St.` or `上海+中國` must never be pasted into a query
+ * (Streetmaps, "Dev: SM: V2 Authentication", Building a Valid URL): each name and value is
+ * percent-encoded as UTF-8, with spaces written as `+` or `%20` as the caller chooses. Signing then adds the identity and signature and enforces the length limit
  * including the signature.
  */
-import { encodeLiteral, encodeUnsendable, type SpaceEncoding } from './encoding.js';
+import { encodeLiteral, encodeUnsendable, type SpaceEncoding } from './encoding/percent.js';
 import { MapsignError } from './errors.js';
 import { MAX_URL_LENGTH } from './limits.js';
 import { joinUrl, splitUrl } from './url-parts.js';
 
-/** A parameter value; arrays repeat the parameter, `undefined` leaves it out. */
+/**
+ * A parameter value; arrays repeat the parameter, `undefined` leaves it out.
+ *
+ * @example buildUrl(base, { markers: ['a', 'b'], scale: 2, style: undefined }, { space: 'plus' }) // markers twice, no style
+ */
 export type ParamValue = string | number | boolean | readonly (string | number | boolean)[] | undefined;
 
-/** Parameters in order: an object, or name/value pairs. */
+/**
+ * Parameters in order: an object, or name/value pairs.
+ *
+ * @example buildUrl(base, [['markers', 'a'], ['markers', 'b']], { space: 'plus' }) // or { center: '0,0', size: '600x300' }
+ */
 export type ParamsInput = Readonly<Record<string, ParamValue>> | Iterable<readonly [string, ParamValue]>;
 
-/** Options for {@link buildUrl}. */
+/**
+ * Options for {@link buildUrl}.
+ *
+ * @example buildUrl(base, params, { space: 'percent', maxLength: 8192 })
+ */
 export interface BuildOptions {
   /** How a space is written: `'plus'` (`+`) or `'percent'` (`%20`). Required: it is a choice. */
   readonly space: SpaceEncoding;
   /** Longest URL allowed; default 2048. */
-  readonly maxLength?: number;
+  readonly maxLength?: number | undefined;
 }
 
 function pairsOf(params: ParamsInput): Iterable<readonly [string, ParamValue]> {

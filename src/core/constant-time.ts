@@ -5,6 +5,8 @@
 /**
  * True when `a` and `b` are equal. The running time depends only on the lengths, which for
  * signatures are public (fixed by the hash function).
+ *
+ * @example timingSafeEqualText(expected, provided)
  */
 export function timingSafeEqualText(a: string, b: string): boolean {
   if (a.length !== b.length) return false;

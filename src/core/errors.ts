@@ -6,7 +6,11 @@
  * secrets in, errors only describe their shape (length, alphabet).
  */
 
-/** Stable codes for every error mapsign throws. */
+/**
+ * Stable codes for every error mapsign throws.
+ *
+ * @example if (isMapsignError(error) && error.code === 'URL_TOO_LONG') shortenQuery()
+ */
 export type MapsignErrorCode =
   | 'INVALID_URL'
   | 'FRAGMENT_NOT_ALLOWED'
@@ -28,6 +32,8 @@ export type MapsignErrorCode =
 /**
  * The shape every mapsign error shares: a stable string `code` beside the message. Each area
  * (core, store) has its own subclass and code union.
+ *
+ * @example class StoreError extends CodedError<StoreErrorCode> {}
  */
 export class CodedError<Code extends string> extends Error {
   readonly code: Code;
@@ -50,7 +56,11 @@ export class MapsignError extends CodedError<MapsignErrorCode> {
   override readonly name = 'MapsignError';
 }
 
-/** True when `value` is a {@link MapsignError}, optionally with the given code. */
+/**
+ * True when `value` is a {@link MapsignError}, optionally with the given code.
+ *
+ * @example if (isMapsignError(error, 'INVALID_SECRET')) askForTheSecretAgain()
+ */
 export function isMapsignError(value: unknown, code?: MapsignErrorCode): value is MapsignError {
   return value instanceof MapsignError && (code === undefined || value.code === code);
 }

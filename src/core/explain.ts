@@ -6,21 +6,27 @@
  * Written as a generator that yields each HMAC it needs, so one implementation serves the
  * synchronous Node API and the asynchronous WebCrypto one (`drive.ts` runs it).
  */
-import { base64Padding } from './base64.js';
 import { timingSafeEqualText } from './constant-time.js';
 import type { Credential, SchemeName } from './credential.js';
 import { isMapsignError } from './errors.js';
-import { DIGEST_BYTES, type HmacRequest } from './hmac.js';
+import type { HmacRequest } from './hmac.js';
 import { cause, mistakeCandidates, type LikelyCause } from './mistakes.js';
 import { getScheme } from './schemes/index.js';
+import { padSignature, unpadSignature } from './signature.js';
 import { unusualSecretLength } from './secret-text.js';
 import { guessScheme } from './guess.js';
 import { finishSignature, planSignature, type SignPlan } from './sign.js';
-import { decodeQueryComponent, findParams, joinUrl, listParams, splitUrl, type RawUrl } from './url-parts.js';
-import { prepareVerification, REASON_MESSAGES, type VerifyOptions, type VerifyReason } from './verify.js';
+import { decodeQueryComponent, findParams, listParams } from './query-params.js';
+import { joinUrl, splitUrl, type RawUrl } from './url-parts.js';
+import { REASON_MESSAGES, type VerifyReason } from './verify-reasons.js';
+import { prepareVerification, type VerifyOptions } from './verify.js';
 import { collectWarnings, type UrlWarning } from './warnings.js';
 
-/** One query parameter, raw and decoded. */
+/**
+ * One query parameter, raw and decoded.
+ *
+ * @example explainUrl(url).params // [{ name: 'address', rawValue: 'New+York', value: 'New York' }, …]
+ */
 export interface ExplainedParam {
   readonly name: string;
   readonly rawValue: string;
@@ -28,7 +34,11 @@ export interface ExplainedParam {
   readonly value: string | undefined;
 }
 
-/** The debugger's report on one URL. */
+/**
+ * The debugger's report on one URL.
+ *
+ * @example const { verdict, signedString, likelyCauses } = explainUrl(url, credential)
+ */
 export interface ExplainReport {
   readonly url: string;
   readonly scheme: SchemeName;
@@ -50,12 +60,16 @@ export interface ExplainReport {
    * The URL signed correctly with the given secret, ready to send instead: only when its
    * signature is missing or wrong and the URL can be signed (a `#fragment` is dropped).
    */
-  readonly signedUrl?: string;
+  readonly signedUrl?: string | undefined;
   readonly warnings: readonly UrlWarning[];
   readonly likelyCauses: readonly LikelyCause[];
 }
 
-/** Options for explain. */
+/**
+ * Options for explain.
+ *
+ * @example explainUrl('/tiles/1/2/3.png?key=k&signature=…', undefined, { scheme: 'maptiler', origin: 'https://tiles.example.com' })
+ */
 export interface ExplainOptions extends VerifyOptions {
   /** The scheme when no credential is given; guessed from the URL otherwise. */
   readonly scheme?: SchemeName | undefined;
@@ -92,7 +106,7 @@ function withSecretWarning(warnings: UrlWarning[], credential: Credential | unde
 function* signCorrectly(parts: { origin: string; path: string; query: string | undefined }, credential: Credential, options: ExplainOptions): Generator<HmacRequest, string | undefined, string> {
   let plan: SignPlan;
   try {
-    plan = planSignature(joinUrl(parts), credential, options.maxLength === undefined ? {} : { maxLength: options.maxLength });
+    plan = planSignature(joinUrl(parts), credential, { maxLength: options.maxLength });
   } catch (error) {
     if (isMapsignError(error)) return undefined;
     throw error;
@@ -100,11 +114,11 @@ function* signCorrectly(parts: { origin: string; path: string; query: string | u
   return finishSignature(plan, yield plan);
 }
 
-const unpadded = (signature: string): string => signature.replace(/(?:=|%3D)+$/i, '');
-
 /**
  * Explains `url`: a generator that yields each HMAC request and expects its unpadded
  * base64url result back. Use `explainUrl` from `mapsign` or `mapsign/web` instead.
+ *
+ * @example runSync(explainSteps(url, credential), nodeHmac) // the report
  */
 export function* explainSteps(url: string, credential: Credential | undefined, options: ExplainOptions = {}): Generator<HmacRequest, ExplainReport, string> {
   const guessed = credential === undefined && options.scheme === undefined;
@@ -114,7 +128,7 @@ export function* explainSteps(url: string, credential: Credential | undefined, o
     url,
     scheme: scheme.name,
     schemeGuessed: guessed,
-    warnings: withSecretWarning(collectWarnings(url, parts, options.maxLength, Math.ceil(DIGEST_BYTES[scheme.algorithm] / 3) * 4), credential),
+    warnings: withSecretWarning(collectWarnings(url, parts, scheme.algorithm, options.maxLength), credential),
     origin: parts?.origin,
     path: parts?.path,
     params: (parts?.query === undefined ? [] : listParams(parts.query)).map((p) => ({ name: p.name, rawValue: p.value, value: decodeQueryComponent(p.value) })),
@@ -134,7 +148,7 @@ export function* explainSteps(url: string, credential: Credential | undefined, o
     return { ...report, verdict: failure ? 'invalid' : 'unchecked', reason: failure?.reason, message, expectedSignature: undefined, likelyCauses: [] };
   }
   const expected = yield { algorithm: scheme.algorithm, secret: credential.secret, message: signedString };
-  const expectedSignature = expected + base64Padding(expected.length);
+  const expectedSignature = padSignature(expected);
   if (failure === undefined && 'provided' in check && timingSafeEqualText(expected, check.provided)) {
     return { ...report, verdict: 'valid', reason: undefined, message: 'The signature is valid.', expectedSignature, likelyCauses: [] };
   }
@@ -143,7 +157,7 @@ export function* explainSteps(url: string, credential: Credential | undefined, o
   const fixed = yield* signCorrectly({ origin, path: parts.path, query: parts.query === undefined ? undefined : query }, credential, options);
   const withFix = fixed === undefined ? report : { ...report, signedUrl: fixed };
   if (signature === undefined) return { ...withFix, verdict: 'invalid', reason, message, expectedSignature, likelyCauses: [] };
-  const provided = unpadded(signature);
+  const provided = unpadSignature(signature);
   const causes: LikelyCause[] = [];
   if (provided === expected && reason === 'SIGNATURE_NOT_LAST') causes.push(cause('SIGNATURE_NOT_LAST', true));
   if (/[+/]/.test(provided) && provided.replace(/\+/g, '-').replace(/\//g, '_') === expected) causes.push(cause('STANDARD_BASE64', true));

@@ -1,8 +1,9 @@
 /**
  * Guesses which scheme a URL was signed with, for the debugger when the user does not say.
  */
-import type { SchemeName } from './credential.js';
-import { findParams } from './url-parts.js';
+import type { SchemeName } from './schemes/index.js';
+import { signatureLength } from './signature.js';
+import { findParams } from './query-params.js';
 
 /**
  * `client=` means Google; `key=` on a MapTiler host, or a 44-character (SHA-256) signature,
@@ -19,7 +20,7 @@ export function guessScheme(url: string): SchemeName {
   const key = findParams(query, 'key')[0];
   if (key !== undefined) {
     const signature = findParams(query, 'signature').at(-1)?.value.replace(/=+$/, '') ?? '';
-    if (/^https?:\/\/[^/?#]*maptiler\./i.test(url) || signature.length === 43) return 'maptiler';
+    if (/^https?:\/\/[^/?#]*maptiler\./i.test(url) || signature.length === signatureLength('SHA-256', 'unpadded')) return 'maptiler';
     if (/^https?:\/\/[^/?#]*\.googleapis\.com(?:[:/?#]|$)/i.test(url) || key.value.startsWith('AIza')) return 'google';
     return 'streetmaps';
   }

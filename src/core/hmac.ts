@@ -9,19 +9,32 @@
  */
 import type { Secret } from './secret.js';
 
-/** HMAC hash functions the schemes use (WebCrypto names). */
+/**
+ * HMAC hash functions the schemes use (WebCrypto names).
+ *
+ * @example getScheme('google').algorithm // 'SHA-1'
+ */
 export type HmacAlgorithm = 'SHA-1' | 'SHA-256';
 
-/** Digest length in bytes for each algorithm. */
-export const DIGEST_BYTES: Readonly<Record<HmacAlgorithm, number>> = { 'SHA-1': 20, 'SHA-256': 32 };
-
-/** A synchronous HMAC, result as unpadded URL-safe base64. */
+/**
+ * A synchronous HMAC, result as unpadded URL-safe base64.
+ *
+ * @example const hmac: HmacSync = nodeHmac; hmac('SHA-1', secret, '/path?client=c') // 27 base64url characters
+ */
 export type HmacSync = (algorithm: HmacAlgorithm, secret: Secret, message: string) => string;
 
-/** An asynchronous HMAC (WebCrypto), result as unpadded URL-safe base64. */
+/**
+ * An asynchronous HMAC (WebCrypto), result as unpadded URL-safe base64.
+ *
+ * @example await webHmac('SHA-256', secret, 'https://api.maptiler.com/a?key=k') // 43 base64url characters
+ */
 export type HmacAsync = (algorithm: HmacAlgorithm, secret: Secret, message: string) => Promise<string>;
 
-/** One HMAC a core routine needs computed; see `drive.ts`. */
+/**
+ * One HMAC a core routine needs computed; see `drive.ts`.
+ *
+ * @example const { algorithm, secret, message } = planSignature(url, credential)
+ */
 export interface HmacRequest {
   readonly algorithm: HmacAlgorithm;
   readonly secret: Secret;

@@ -10,7 +10,7 @@
 import type { Credential, IdentityParam } from './credential.js';
 import { MapsignError } from './errors.js';
 import type { Scheme } from './schemes/scheme.js';
-import { hasParam } from './url-parts.js';
+import { hasParam } from './query-params.js';
 
 /** What each identity parameter holds, for messages. */
 const HOLDS: Readonly<Record<IdentityParam, string>> = { client: 'a Google client ID', key: 'an API key' };

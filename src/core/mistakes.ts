@@ -3,14 +3,19 @@
  * key, or algorithm) that can be re-signed. When a variant's HMAC equals the signature the
  * user sent, that mistake is *confirmed*: explain reports it with the fix.
  */
-import { encodeBase64url, encodeBase64urlNoPadding, encodeHex } from './base64.js';
+import { encodeBase64url, encodeBase64urlNoPadding } from './encoding/base64url.js';
+import { encodeHex } from './encoding/hex.js';
 import type { IdentityParam } from './credential.js';
 import type { HmacAlgorithm, HmacRequest } from './hmac.js';
 import { revealSecretBytes, Secret } from './secret.js';
 import type { Scheme } from './schemes/scheme.js';
-import { findParams } from './url-parts.js';
+import { findParams } from './query-params.js';
 
-/** Stable codes of the mistakes explain recognises. */
+/**
+ * Stable codes of the mistakes explain recognises.
+ *
+ * @example report.likelyCauses.some((c) => c.code === 'STANDARD_BASE64')
+ */
 export type CauseCode =
   | 'PLUS_VS_PERCENT20'
   | 'TILDE_VS_PERCENT7E'
@@ -26,7 +31,11 @@ export type CauseCode =
   | 'SECRET_NOT_DECODED'
   | 'UNEXPLAINED';
 
-/** A likely cause of a mismatch, in plain words with the fix. */
+/**
+ * A likely cause of a mismatch, in plain words with the fix.
+ *
+ * @example for (const { title, fix, confirmed } of report.likelyCauses) console.log(confirmed ? 'confirmed' : 'possible', title, fix)
+ */
 export interface LikelyCause {
   readonly code: CauseCode;
   readonly title: string;
@@ -37,10 +46,14 @@ export interface LikelyCause {
    * For a confirmed mistake in the signed string: the string the client actually signed, to set
    * beside the right one. Absent when the string was right and the key, hash or encoding was not.
    */
-  readonly clientSigned?: string;
+  readonly clientSigned?: string | undefined;
 }
 
-/** Title and fix for each cause. */
+/**
+ * Title and fix for each cause.
+ *
+ * @example CAUSES.PLUS_VS_PERCENT20.fix // 'Sign the URL exactly as it is sent: …'
+ */
 export const CAUSES: Readonly<Record<CauseCode, { readonly title: string; readonly fix: string }>> = {
   PLUS_VS_PERCENT20: { title: 'Spaces were signed as + but sent as %20, or the other way round.', fix: 'Sign the URL exactly as it is sent: pick + or %20 for spaces once, before signing.' },
   TILDE_VS_PERCENT7E: { title: '~ was signed as %7E, or %7E as ~.', fix: 'Sign after the final encoding step; do not let an encoder rewrite ~ afterwards.' },
@@ -57,8 +70,13 @@ export const CAUSES: Readonly<Record<CauseCode, { readonly title: string; readon
   UNEXPLAINED: { title: 'No common mistake reproduces the signature: most likely a different secret, or the URL changed after signing.', fix: 'Check that the secret belongs to this client or key, then compare the signed string in this report with what your code signs.' },
 };
 
-/** A cause with its text (and, confirmed, the string the client signed when it was not the right one). */
+/**
+ * A cause with its text (and, confirmed, the string the client signed when it was not the right one).
+ *
+ * @example cause('PLUS_VS_PERCENT20', true, '/maps/api/geocode/json?address=New+York&client=clientID')
+ */
 export function cause(code: CauseCode, confirmed: boolean, clientSigned?: string): LikelyCause {
+  // Absent rather than `undefined` when the string was right: a cause shows only facts.
   return clientSigned === undefined ? { code, ...CAUSES[code], confirmed } : { code, ...CAUSES[code], confirmed, clientSigned };
 }
 
@@ -97,7 +115,11 @@ function withoutParam(query: string, name: string): string {
 const caseOfEscapes = (text: string, upper: boolean): string =>
   text.replace(/%[0-9A-Fa-f]{2}/g, (escape) => (upper ? escape.toUpperCase() : escape.toLowerCase()));
 
-/** Every re-signing worth trying for `context`; variants equal to the correct string are left out. */
+/**
+ * Every re-signing worth trying for `context`; variants equal to the correct string are left out.
+ *
+ * @example mistakeCandidates(context).map((c) => c.cause) // ['PLUS_VS_PERCENT20', 'DECODED_QUERY', …]
+ */
 export function mistakeCandidates(context: MistakeContext): MistakeCandidate[] {
   const { scheme, identityParam, origin, path, query, secret } = context;
   const other: HmacAlgorithm = scheme.algorithm === 'SHA-1' ? 'SHA-256' : 'SHA-1';

@@ -4,7 +4,8 @@
  * Errors describe the text's shape — its length, the position of a bad character — and never
  * repeat the text, so they are safe to log.
  */
-import { decodeBase64urlIgnorePadding, decodeHex } from './base64.js';
+import { decodeBase64urlIgnorePadding } from './encoding/base64url.js';
+import { decodeHex } from './encoding/hex.js';
 import { MapsignError } from './errors.js';
 import { Secret } from './secret.js';
 
@@ -12,6 +13,8 @@ import { Secret } from './secret.js';
  * The decoded lengths a provider issues. Only a guide: any non-empty byte string is a valid
  * HMAC key (RFC 2104 hashes longer keys and pads shorter ones), and reference signers accept
  * every length, so another length is a warning ({@link unusualSecretLength}), never a refusal.
+ *
+ * @example getScheme('google').usualSecretBytes // { label: 'Google signing secret', minBytes: 20, maxBytes: 20 }
  */
 export interface SecretLengths {
   readonly label: string;
@@ -65,7 +68,11 @@ export function parseBase64urlSecret(text: unknown, bounds: SecretLengths): Secr
   return new Secret(bytes);
 }
 
-/** Decodes a hex secret (either case) of any non-empty length. */
+/**
+ * Decodes a hex secret (either case) of any non-empty length.
+ *
+ * @example parseHexSecret('00FF', { label: 'MapTiler token secret', minBytes: 16, maxBytes: 64 }).length // 2
+ */
 export function parseHexSecret(text: unknown, bounds: SecretLengths): Secret {
   const trimmed = checkText(text, bounds);
   const bytes = decodeHex(trimmed);
@@ -76,7 +83,11 @@ export function parseHexSecret(text: unknown, bounds: SecretLengths): Secret {
   return new Secret(bytes);
 }
 
-/** `count` bytes from the platform CSPRNG (WebCrypto `getRandomValues`). */
+/**
+ * `count` bytes from the platform CSPRNG (WebCrypto `getRandomValues`).
+ *
+ * @example encodeHex(randomBytes(12)) // a new MapTiler key
+ */
 export function randomBytes(count: number): Uint8Array {
   const cryptoApi = (globalThis as { crypto?: { getRandomValues?: (array: Uint8Array) => Uint8Array } }).crypto;
   if (cryptoApi?.getRandomValues === undefined) {

@@ -11,7 +11,11 @@ const bytesOf = new WeakMap<Secret, Uint8Array<ArrayBuffer>>();
 
 const INSPECT = Symbol.for('nodejs.util.inspect.custom');
 
-/** An opaque HMAC key. Create one with `parseCredential` or `generateCredential`. */
+/**
+ * An opaque HMAC key. Create one with `parseCredential` or `generateCredential`.
+ *
+ * @example String(parseCredential({ scheme: 'google', secret }).secret) // '[redacted]'
+ */
 export class Secret {
   /** Number of key bytes; safe to show. */
   readonly length: number;
@@ -34,7 +38,11 @@ export class Secret {
   }
 }
 
-/** The key bytes, for the crypto seam only. */
+/**
+ * The key bytes, for the crypto seam only.
+ *
+ * @example createHmac('sha1', revealSecretBytes(secret))
+ */
 export function revealSecretBytes(secret: Secret): Uint8Array<ArrayBuffer> {
   const bytes = bytesOf.get(secret);
   if (bytes === undefined) throw new TypeError('not a mapsign Secret');

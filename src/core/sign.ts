@@ -15,18 +15,23 @@
  *   never empty or undecodable, and `channel=` in the form Google takes for it;
  * - a signed URL over `maxLength` (2048 by default): `URL_TOO_LONG`.
  */
-import { base64Padding } from './base64.js';
 import type { Credential, IdentityParam } from './credential.js';
-import { encodeLiteral, encodeUnsendable, firstUnsendable, hasDotSegment, isSendableAsIs } from './encoding.js';
+import { encodeLiteral, encodeUnsendable, firstUnsendable, hasDotSegment, isSendableAsIs } from './encoding/percent.js';
 import { MapsignError } from './errors.js';
 import { chooseIdentity } from './identity-choice.js';
-import { DIGEST_BYTES, type HmacRequest } from './hmac.js';
+import type { HmacRequest } from './hmac.js';
 import { MAX_URL_LENGTH } from './limits.js';
 import { getScheme } from './schemes/index.js';
 import type { Scheme } from './schemes/scheme.js';
-import { decodeQueryComponent, findParams, hasParam, indexOfParam, joinUrl, paramAt, splitUrl } from './url-parts.js';
+import { appendSignature, signedUrlLength } from './signature.js';
+import { decodeQueryComponent, findParams, hasParam, indexOfParam, paramAt } from './query-params.js';
+import { joinUrl, splitUrl } from './url-parts.js';
 
-/** Options for signing. */
+/**
+ * Options for signing.
+ *
+ * @example signUrl(url, { scheme: 'google', key: 'AIzaSyTEST', secret }, { channel: '7', unsendable: 'reject' })
+ */
 export interface SignOptions {
   /**
    * Adds `channel=` (Google's usage-reporting channel) unless the URL already has it: a name
@@ -34,12 +39,16 @@ export interface SignOptions {
    */
   readonly channel?: string | undefined;
   /** What to do with characters that must be percent-encoded: encode them (default) or throw. */
-  readonly unsendable?: 'encode' | 'reject';
+  readonly unsendable?: 'encode' | 'reject' | undefined;
   /** Longest signed URL allowed; default 2048, the limit of Google and Streetmaps web services. */
   readonly maxLength?: number | undefined;
 }
 
-/** Everything needed to finish a signature once the HMAC is known. */
+/**
+ * Everything needed to finish a signature once the HMAC is known.
+ *
+ * @example const plan = planSignature(url, credential); finishSignature(plan, nodeHmac(plan.algorithm, plan.secret, plan.message))
+ */
 export interface SignPlan extends HmacRequest {
   /** The URL to emit, without the signature. */
   readonly unsigned: string;
@@ -145,8 +154,7 @@ export function planSignature(url: string, credential: Credential, options: Sign
   const unchanged = parts.verbatim && path === parts.path && query === parts.query;
   const unsigned = unchanged ? url : joinUrl({ origin: parts.origin, path, query });
   const maxLength = options.maxLength ?? MAX_URL_LENGTH;
-  const signatureLength = Math.ceil(DIGEST_BYTES[scheme.algorithm] / 3) * 4;
-  const finalLength = unsigned.length + '&signature='.length + signatureLength;
+  const finalLength = signedUrlLength(unsigned.length, scheme.algorithm);
   if (finalLength > maxLength) {
     throw new MapsignError('URL_TOO_LONG', `The signed URL would be ${finalLength} characters, over the limit of ${maxLength}; shorten the query (fewer or shorter parameters, an encoded polyline).`);
   }
@@ -154,7 +162,11 @@ export function planSignature(url: string, credential: Credential, options: Sign
   return { algorithm: scheme.algorithm, secret: credential.secret, message, unsigned };
 }
 
-/** Appends `signature=` (URL-safe base64 with padding) as the last parameter. */
+/**
+ * Appends `signature=` (URL-safe base64 with padding) as the last parameter.
+ *
+ * @example finishSignature(plan, nodeHmac(plan.algorithm, plan.secret, plan.message))
+ */
 export function finishSignature(plan: SignPlan, unpaddedSignature: string): string {
-  return `${plan.unsigned}&signature=${unpaddedSignature}${base64Padding(unpaddedSignature.length)}`;
+  return appendSignature(plan.unsigned, unpaddedSignature);
 }

@@ -1,5 +1,6 @@
 /**
- * Takes a URL apart without rewriting a single byte of its path or query.
+ * Takes a URL apart without rewriting a single byte of its path or query (the query's
+ * parameters are read by `./query-params.ts`).
  *
  * The WHATWG `URL` class resolves `..`, re-encodes spaces and quotes and re-orders nothing but
  * still changes bytes, and a signature covers bytes. So the core splits URLs itself: origin,
@@ -11,7 +12,11 @@
  */
 import { MapsignError } from './errors.js';
 
-/** A URL split into its raw parts. */
+/**
+ * A URL split into its raw parts.
+ *
+ * @example splitUrl('/a b?c', true) // { origin: '', path: '/a b', query: 'c', fragment: undefined, verbatim: true }
+ */
 export interface RawUrl {
   /** `https://host[:port]`, normalised; empty for an origin-less `/path?query`. */
   readonly origin: string;
@@ -75,7 +80,11 @@ export function splitUrl(url: string, allowOriginless: boolean): RawUrl {
 let lastRawOrigin = '';
 let lastOrigin = '';
 
-/** Where the authority of an absolute URL ends: the first `/`, `?` or `#` after `://`, or the end. */
+/**
+ * Where the authority of an absolute URL ends: the first `/`, `?` or `#` after `://`, or the end.
+ *
+ * @example authorityEnd('https://h.example:8443/a?b') // 22
+ */
 export function authorityEnd(url: string): number {
   const start = url.indexOf('://') + 3;
   let end = url.indexOf('/', start);
@@ -101,10 +110,10 @@ function normaliseOrigin(url: string): { origin: string; length: number } {
   if (match === null) {
     throw new MapsignError('INVALID_URL', 'Expected an absolute URL starting with https:// or http://, or a path starting with /.');
   }
-  const scheme = match[1]!.toLowerCase();
+  const protocol = match[1]!.toLowerCase();
   const authority = match[2]!;
-  if (scheme !== 'http' && scheme !== 'https') {
-    throw new MapsignError('INVALID_URL', `Only http and https URLs can be signed, not ${scheme}:.`);
+  if (protocol !== 'http' && protocol !== 'https') {
+    throw new MapsignError('INVALID_URL', `Only http and https URLs can be signed, not ${protocol}:.`);
   }
   if (authority.includes('@')) {
     throw new MapsignError('INVALID_URL', 'Remove the user name or password (the part before @) from the URL; signed URLs cannot carry them.');
@@ -112,16 +121,16 @@ function normaliseOrigin(url: string): { origin: string; length: number } {
   if (!HOST.test(authority)) {
     throw new MapsignError('INVALID_URL', 'The host name is empty or has characters a URL cannot carry; write internationalised names in punycode (xn--…).');
   }
-  return { origin: `${scheme}://${clientHost(scheme, authority)}`, length: match[0].length };
+  return { origin: `${protocol}://${clientHost(protocol, authority)}`, length: match[0].length };
 }
 
 /**
  * `host[:port]` as HTTP clients write it in the request (the WHATWG URL host serialisation,
  * which every browser, `fetch` and undici use); throws when no client would accept it.
  */
-function clientHost(scheme: string, authority: string): string {
+function clientHost(protocol: string, authority: string): string {
   try {
-    return new URL(`${scheme}://${authority}/`).host;
+    return new URL(`${protocol}://${authority}/`).host;
   } catch {
     const port = /:(\d+)$/.exec(authority)?.[1];
     const why = port !== undefined && Number(port) > 65535 ? `its port ${port} is over 65535` : 'its host is not a valid name or IP address (an IPv4 address has four numbers from 0 to 255)';
@@ -129,88 +138,11 @@ function clientHost(scheme: string, authority: string): string {
   }
 }
 
-/** Reassembles parts (without the fragment) into the URL a client sends. */
+/**
+ * Reassembles parts (without the fragment) into the URL a client sends.
+ *
+ * @example joinUrl({ origin: 'https://h.example', path: '/a', query: 'b=1' }) // 'https://h.example/a?b=1'
+ */
 export function joinUrl(parts: { origin: string; path: string; query: string | undefined }): string {
   return parts.query === undefined ? parts.origin + parts.path : `${parts.origin}${parts.path}?${parts.query}`;
-}
-
-/** One `name=value` pair of a raw query, with its position. */
-export interface RawParam {
-  readonly name: string;
-  /** Raw (still percent-encoded) value; empty for a bare `name`. */
-  readonly value: string;
-  /** Index of the first character of the pair in the query. */
-  readonly start: number;
-  /** Index just past the last character of the pair. */
-  readonly end: number;
-}
-
-/** Every parameter named exactly `name` (raw, not decoded), in order. */
-export function findParams(query: string, name: string): RawParam[] {
-  const found: RawParam[] = [];
-  for (let at = indexOfParam(query, name); at >= 0; at = indexOfParam(query, name, found[found.length - 1]!.end)) {
-    found.push(paramAt(query, name, at));
-  }
-  return found;
-}
-
-/** Every parameter of a raw query, in order; empty pairs (`a&&b`) are skipped. */
-export function listParams(query: string): RawParam[] {
-  const params: RawParam[] = [];
-  let start = 0;
-  while (start <= query.length) {
-    let end = query.indexOf('&', start);
-    if (end < 0) end = query.length;
-    if (end > start) {
-      const eq = query.indexOf('=', start);
-      const hasValue = eq >= 0 && eq < end;
-      params.push({
-        name: query.slice(start, hasValue ? eq : end),
-        value: hasValue ? query.slice(eq + 1, end) : '',
-        start,
-        end,
-      });
-    }
-    start = end + 1;
-  }
-  return params;
-}
-
-/** Percent-decodes a raw query component (`+` as space), or `undefined` when it is not valid UTF-8. */
-export function decodeQueryComponent(raw: string): string | undefined {
-  if (raw.indexOf('%') < 0 && raw.indexOf('+') < 0) return raw;
-  try {
-    return decodeURIComponent(raw.replace(/\+/g, ' '));
-  } catch {
-    return undefined;
-  }
-}
-
-/**
- * Index where the first parameter named exactly `name` starts, at or after `from`; -1 if none.
- * Allocates nothing: it runs on every signature.
- */
-export function indexOfParam(query: string, name: string, from = 0): number {
-  let at = query.indexOf(name, from);
-  while (at >= 0) {
-    const after = at + name.length;
-    const next = query.charCodeAt(after);
-    const boundaryAfter = after === query.length || next === 61 /* = */ || next === 38; /* & */
-    if (boundaryAfter && (at === 0 || query.charCodeAt(at - 1) === 38)) return at;
-    at = query.indexOf(name, at + 1);
-  }
-  return -1;
-}
-
-/** True when the raw query has a parameter named exactly `name`. */
-export function hasParam(query: string, name: string): boolean {
-  return indexOfParam(query, name) >= 0;
-}
-
-/** The raw parameter `name` that starts at `start` (an index from {@link indexOfParam}). */
-export function paramAt(query: string, name: string, start: number): RawParam {
-  let end = query.indexOf('&', start);
-  if (end < 0) end = query.length;
-  const hasValue = query.charCodeAt(start + name.length) === 61; /* = */
-  return { name, value: hasValue ? query.slice(start + name.length + 1, end) : '', start, end };
 }

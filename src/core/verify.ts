@@ -5,46 +5,25 @@
  * string) followed by HMACs the runtime computes, then a constant-time comparison against each
  * valid secret (several during a rotation overlap). Exactly the last `signature` parameter is
  * removed — never every occurrence — so a second `signature=` cannot smuggle unsigned bytes.
+ * The reasons and their messages are in `./verify-reasons.ts`.
  */
-import { base64Padding } from './base64.js';
 import type { Credential, CredentialLookup, IdentityParam, SchemeName, VerifierCredential } from './credential.js';
-import { DIGEST_BYTES, type HmacAlgorithm } from './hmac.js';
+import type { HmacAlgorithm } from './hmac.js';
 import type { Secret } from './secret.js';
 import { MAX_URL_LENGTH } from './limits.js';
 import { getScheme } from './schemes/index.js';
-import { decodeQueryComponent, hasParam, indexOfParam, paramAt, splitUrl, type RawUrl } from './url-parts.js';
+import { normaliseSignature } from './signature.js';
+import { decodeQueryComponent, hasParam, indexOfParam, paramAt } from './query-params.js';
+import { splitUrl, type RawUrl } from './url-parts.js';
 import { isMapsignError } from './errors.js';
+import { REASON_MESSAGES, type VerifyReason } from './verify-reasons.js';
 
-/** Why a URL did not verify. Stable: safe to branch on, log and count. */
-export type VerifyReason =
-  | 'URL_TOO_LONG'
-  | 'MALFORMED_URL'
-  | 'MISSING_SIGNATURE'
-  | 'SIGNATURE_NOT_LAST'
-  | 'CLIENT_AND_KEY'
-  | 'MISSING_CREDENTIAL_ID'
-  | 'DUPLICATE_PARAMETER'
-  | 'MALFORMED_SIGNATURE'
-  | 'UNKNOWN_CREDENTIAL'
-  | 'REVOKED_CREDENTIAL'
-  | 'SIGNATURE_MISMATCH';
 
-/** A one-line explanation per reason, with what to do. */
-export const REASON_MESSAGES: Readonly<Record<VerifyReason, string>> = {
-  URL_TOO_LONG: 'The URL is longer than the limit (2048 characters by default); shorten the query.',
-  MALFORMED_URL: 'The URL cannot be parsed; send an absolute http(s) URL or a /path?query.',
-  MISSING_SIGNATURE: 'The URL has no signature= parameter; sign it before sending.',
-  SIGNATURE_NOT_LAST: 'signature= must be the last parameter; append it after every other parameter.',
-  CLIENT_AND_KEY: 'The URL has both client= and key=; send only the one your credential uses.',
-  MISSING_CREDENTIAL_ID: 'The URL names no credential: add client= or key=.',
-  DUPLICATE_PARAMETER: 'The URL has client=, key= or channel= more than once; keep exactly one.',
-  MALFORMED_SIGNATURE: 'The signature is not URL-safe base64 of the right length; encode the HMAC with - and _ (not + and /).',
-  UNKNOWN_CREDENTIAL: 'No credential with this client or key is known here; check the ID and the scheme.',
-  REVOKED_CREDENTIAL: 'This credential has been revoked; ask for a new one.',
-  SIGNATURE_MISMATCH: 'The signature does not match the URL; sign exactly the bytes you send, with the current secret.',
-};
-
-/** A URL that verified. */
+/**
+ * A URL that verified.
+ *
+ * @example const result = verifyUrl(url, credential); if (result.valid) count(result.credentialId, result.channel)
+ */
 export interface VerifySuccess {
   readonly valid: true;
   readonly scheme: SchemeName;
@@ -56,25 +35,41 @@ export interface VerifySuccess {
   readonly signedString: string;
 }
 
-/** A URL that did not verify. */
+/**
+ * A URL that did not verify.
+ *
+ * @example const result = verifyUrl(url, credential); if (!result.valid) log(result.reason, result.signedString)
+ */
 export interface VerifyFailure {
   readonly valid: false;
   readonly reason: VerifyReason;
   readonly message: string;
   /** The exact string the HMAC would cover, once known; safe to show (it has no secret). */
-  readonly signedString?: string;
-  readonly credentialId?: string;
-  readonly scheme?: SchemeName;
-  readonly channel?: string;
+  readonly signedString?: string | undefined;
+  readonly credentialId?: string | undefined;
+  readonly scheme?: SchemeName | undefined;
+  readonly channel?: string | undefined;
 }
 
-/** The outcome of verifying one URL. */
+/**
+ * The outcome of verifying one URL.
+ *
+ * @example const result: VerifyResult = verifyUrl(url, credential)
+ */
 export type VerifyResult = VerifySuccess | VerifyFailure;
 
-/** Where verification finds credentials: one credential, a stored record, or a lookup. */
+/**
+ * Where verification finds credentials: one credential, a stored record, or a lookup.
+ *
+ * @example verifyUrl(url, credential); verifyUrl(url, { scheme: 'google', id, secrets }); verifyUrl(url, lookup)
+ */
 export type VerifySource = Credential | VerifierCredential | CredentialLookup;
 
-/** Options for verification. */
+/**
+ * Options for verification.
+ *
+ * @example verifyUrl('/tiles/1/2/3.png?key=k&signature=…', lookup, { origin: 'https://tiles.example.com', maxLength: 8192 })
+ */
 export interface VerifyOptions {
   /** Longest URL accepted; default 2048. */
   readonly maxLength?: number | undefined;
@@ -82,7 +77,11 @@ export interface VerifyOptions {
   readonly origin?: string | undefined;
 }
 
-/** A parsed URL waiting for its HMACs: compare `provided` against each secret's HMAC of `message`. */
+/**
+ * A parsed URL waiting for its HMACs: compare `provided` against each secret's HMAC of `message`.
+ *
+ * @example const check = prepareVerification(url, lookup); if (!('valid' in check)) concludeVerification(check, matchSync(check, nodeHmac))
+ */
 export interface VerificationCheck {
   readonly algorithm: HmacAlgorithm;
   readonly secrets: readonly Secret[];
@@ -117,38 +116,6 @@ function identityOf(query: string): { param: IdentityParam; raw: string } | Veri
   const at = client >= 0 ? client : key;
   if (indexOfParam(query, param, at + 1) >= 0) return 'DUPLICATE_PARAMETER';
   return { param, raw: paramAt(query, param, at).value };
-}
-
-const URL_SAFE_CHARS = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
-const shapes = new Map<number, RegExp>();
-
-/**
- * The exact shape of an unpadded base64url encoding of `bytes` bytes: right length, URL-safe
- * alphabet, and a last character whose unused low bits are zero (strict, so no two texts
- * pass for one signature).
- */
-function signatureShape(bytes: number): RegExp {
-  let shape = shapes.get(bytes);
-  if (shape === undefined) {
-    const length = Math.ceil((bytes * 4) / 3);
-    const unusedBits = length * 6 - bytes * 8;
-    const last = [...URL_SAFE_CHARS].filter((_, value) => value % (1 << unusedBits) === 0).join('').replace('-', '\\-');
-    shape = new RegExp(`^[A-Za-z0-9_-]{${length - 1}}[${last}]$`);
-    shapes.set(bytes, shape);
-  }
-  return shape;
-}
-
-/** The signature without `=` (or `%3D`) padding, or `undefined` when it is not strict base64url of `bytes` bytes. */
-function normaliseSignature(raw: string, bytes: number): string | undefined {
-  const length = Math.ceil((bytes * 4) / 3);
-  if (raw.length > length) {
-    const padding = raw.slice(length);
-    const expected = base64Padding(length);
-    if (padding !== expected && padding.toUpperCase() !== expected.replace(/=/g, '%3D')) return undefined;
-  }
-  const text = raw.length > length ? raw.slice(0, length) : raw;
-  return signatureShape(bytes).test(text) ? text : undefined;
 }
 
 const ON_THE_WIRE = /^[\x21-\x7e]*$/;
@@ -223,9 +190,9 @@ export function prepareVerification(url: string, source: VerifySource, options: 
     return fail('MALFORMED_URL', described(id, channel), `${scheme.title} signs the whole URL: give the absolute URL (or the public origin) to verify it.`);
   }
   const signedString = signedPart(url, parts, origin, scheme.signs, unsignedQuery);
-  if (credential.revoked === true) return fail('REVOKED_CREDENTIAL', described(id, channel, credential.scheme, signedString));
-  const provided = normaliseSignature(query.slice(lastAmpersand + 11), DIGEST_BYTES[scheme.algorithm]);
-  if (provided === undefined) return fail('MALFORMED_SIGNATURE', described(id, channel, credential.scheme, signedString));
+  if (credential.revoked === true) return fail('REVOKED_CREDENTIAL', described(id, channel, { scheme: credential.scheme, signedString }));
+  const provided = normaliseSignature(query.slice(lastAmpersand + '&signature='.length), scheme.algorithm);
+  if (provided === undefined) return fail('MALFORMED_SIGNATURE', described(id, channel, { scheme: credential.scheme, signedString }));
   return { algorithm: scheme.algorithm, secrets: credential.secrets, message: signedString, provided, scheme: credential.scheme, credentialId: id, channel };
 }
 
@@ -242,18 +209,21 @@ function signedPart(url: string, parts: RawUrl, origin: string, signs: 'path-and
   return full ? `${origin}${parts.path}?${unsignedQuery}` : `${parts.path}?${unsignedQuery}`;
 }
 
-/** What a failure can say about the request once its credential is known. */
-function described(credentialId: string, channel: string | undefined, scheme?: SchemeName, signedString?: string): Omit<VerifyFailure, 'valid' | 'reason' | 'message'> {
-  return {
-    credentialId,
-    ...(channel === undefined ? {} : { channel }),
-    ...(scheme === undefined ? {} : { scheme }),
-    ...(signedString === undefined ? {} : { signedString }),
-  };
+/**
+ * What a failure can say about the request once its credential is known; what is not known is
+ * left out rather than set to `undefined`, so a failure shows only facts.
+ */
+function described(credentialId: string, channel: string | undefined, checked?: { scheme: SchemeName; signedString: string }): Omit<VerifyFailure, 'valid' | 'reason' | 'message'> {
+  const details = { credentialId, ...checked };
+  return channel === undefined ? details : { ...details, channel };
 }
 
-/** The result once the HMACs are compared: `matched` is the index of the matching secret, or -1. */
+/**
+ * The result once the HMACs are compared: `matched` is the index of the matching secret, or -1.
+ *
+ * @example concludeVerification(check, matchSync(check, nodeHmac)) // { valid: true, … } or SIGNATURE_MISMATCH
+ */
 export function concludeVerification(check: VerificationCheck, matched: number): VerifyResult {
-  if (matched < 0) return fail('SIGNATURE_MISMATCH', described(check.credentialId, check.channel, check.scheme, check.message));
+  if (matched < 0) return fail('SIGNATURE_MISMATCH', described(check.credentialId, check.channel, { scheme: check.scheme, signedString: check.message }));
   return { valid: true, scheme: check.scheme, credentialId: check.credentialId, channel: check.channel, secretIndex: matched, signedString: check.message };
 }

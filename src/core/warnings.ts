@@ -2,11 +2,18 @@
  * Warnings about URL bytes that browsers, HTTP clients, encoders or proxies tend to rewrite
  * between signing and the server — the usual reason a correct signature arrives broken.
  */
-import { hasDotSegment } from './encoding.js';
+import { hasDotSegment } from './encoding/percent.js';
+import type { HmacAlgorithm } from './hmac.js';
 import { MAX_URL_LENGTH } from './limits.js';
-import { authorityEnd, hasParam, type RawUrl } from './url-parts.js';
+import { signedUrlLength } from './signature.js';
+import { hasParam } from './query-params.js';
+import { authorityEnd, type RawUrl } from './url-parts.js';
 
-/** Stable warning codes. */
+/**
+ * Stable warning codes.
+ *
+ * @example explainUrl(url).warnings.some((w) => w.code === 'PIPE_REWRITTEN')
+ */
 export type WarningCode =
   | 'URL_TOO_LONG'
   | 'SECRET_LENGTH'
@@ -22,7 +29,11 @@ export type WarningCode =
   | 'DOT_SEGMENT'
   | 'FRAGMENT';
 
-/** One warning, with the 0-based positions in the URL it concerns. */
+/**
+ * One warning, with the 0-based positions in the URL it concerns.
+ *
+ * @example for (const { message, positions } of explainUrl(url).warnings) mark(positions, message)
+ */
 export interface UrlWarning {
   readonly code: WarningCode;
   readonly message: string;
@@ -56,15 +67,14 @@ function positionsOf(pattern: RegExp, text: string, offset: number): number[] {
 
 /**
  * Collects the warnings for `url`, split into `parts`; the length is checked against
- * `maxLength` as signed (an unsigned URL counted with a `signatureChars`-long signature).
+ * `maxLength` as signed (an unsigned URL counted with the signature `algorithm` appends).
  *
- * @example collectWarnings(url, splitUrl(url, true)).map((w) => w.code) // ['RAW_SPACE']
+ * @example collectWarnings(url, splitUrl(url, true), 'SHA-1').map((w) => w.code) // ['RAW_SPACE']
  */
-export function collectWarnings(url: string, parts: RawUrl | undefined, maxLength = MAX_URL_LENGTH, signatureChars = 28): UrlWarning[] {
+export function collectWarnings(url: string, parts: RawUrl | undefined, algorithm: HmacAlgorithm, maxLength = MAX_URL_LENGTH): UrlWarning[] {
   const warnings: UrlWarning[] = [];
-  // An unsigned URL grows by `&signature=` and the signature (`signatureChars`: 28 for SHA-1, 44 for SHA-256).
   const signed = parts?.query !== undefined && hasParam(parts.query, 'signature');
-  const length = signed ? url.length : url.length + '&signature='.length + signatureChars;
+  const length = signed ? url.length : signedUrlLength(url.length, algorithm);
   if (length > maxLength) {
     const what = signed ? `The URL is ${url.length} characters` : `Signed, the URL would be at least ${length} characters`;
     const limit = maxLength === MAX_URL_LENGTH ? `${MAX_URL_LENGTH}, the limit of most map web services (some, such as Google's Maps Static API, allow more: raise maxLength, --max-length, for those)` : `${maxLength}, the limit set`;

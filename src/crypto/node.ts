@@ -10,6 +10,10 @@ import { revealSecretBytes } from '../core/secret.js';
 
 const NODE_ALGORITHM: Readonly<Record<HmacAlgorithm, string>> = { 'SHA-1': 'sha1', 'SHA-256': 'sha256' };
 
-/** HMAC via `node:crypto`, as unpadded URL-safe base64. */
+/**
+ * HMAC via `node:crypto`, as unpadded URL-safe base64.
+ *
+ * @example nodeHmac('SHA-1', secret, '/maps/api/geocode/json?address=New+York&client=clientID')
+ */
 export const nodeHmac: HmacSync = (algorithm, secret, message) =>
   createHmac(NODE_ALGORITHM[algorithm], revealSecretBytes(secret)).update(message).digest('base64url');

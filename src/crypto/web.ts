@@ -3,7 +3,7 @@
  *
  * Each (secret, algorithm) is imported once as a non-extractable `CryptoKey` and cached.
  */
-import { encodeBase64urlNoPadding } from '../core/base64.js';
+import { encodeBase64urlNoPadding } from '../core/encoding/base64url.js';
 import { MapsignError } from '../core/errors.js';
 import type { HmacAlgorithm, HmacAsync } from '../core/hmac.js';
 import { revealSecretBytes, type Secret } from '../core/secret.js';
@@ -33,7 +33,11 @@ function keyFor(secret: Secret, algorithm: HmacAlgorithm): Promise<CryptoKey> {
   return key;
 }
 
-/** HMAC via WebCrypto, as unpadded URL-safe base64. */
+/**
+ * HMAC via WebCrypto, as unpadded URL-safe base64.
+ *
+ * @example await webHmac('SHA-256', secret, 'https://api.maptiler.com/maps/streets/style.json?key=k')
+ */
 export const webHmac: HmacAsync = async (algorithm, secret, message) => {
   const signature = await subtle().sign('HMAC', await keyFor(secret, algorithm), encoder.encode(message));
   return encodeBase64urlNoPadding(new Uint8Array(signature));

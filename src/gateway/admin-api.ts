@@ -12,6 +12,7 @@
  *   GET  /usage?since=YYYY-MM-DD&by=client|channel|day
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
+import { SCHEME_LIST } from '../core/schemes/index.js';
 import type { MapsignStore, UsageGrouping } from '../store/contract.js';
 import { createCredential, DEFAULT_OVERLAP_MS, rotateCredential } from '../store/credential-ops.js';
 import { MAX_OVERLAP_MS, parseDuration } from '../store/duration.js';
@@ -90,7 +91,7 @@ export function createAdminApi(options: AdminApiOptions): FetchHandler {
     if (id === undefined && method === 'POST') {
       const body = await readJson(request);
       const scheme = optionalString(body, 'scheme');
-      if (scheme === undefined) throw new StoreError('INVALID_INPUT', '"scheme" is required: google, streetmaps or maptiler.');
+      if (scheme === undefined) throw new StoreError('INVALID_INPUT', `"scheme" is required: ${SCHEME_LIST}.`);
       const chosenId = optionalString(body, 'id');
       const label = optionalString(body, 'label');
       const issued = await createCredential(store, { scheme, ...(chosenId === undefined ? {} : { id: chosenId }), ...(label === undefined ? {} : { label }) });

@@ -7,9 +7,9 @@
  * It also reloads when a rotated secret's overlap ends. If the store cannot be read, the last
  * good view stays in force (fail static) and the error is reported.
  */
-import { parseCredential, type CredentialLookup, type Secret, type VerifierCredential } from '../index.js';
+import { credentialInput, parseCredential, type CredentialLookup, type VerifierCredential } from '../core/credential.js';
+import type { Secret } from '../core/secret.js';
 import type { MapsignStore } from '../store/contract.js';
-import { credentialInput } from '../store/credential-ops.js';
 
 /** Options for {@link CredentialCache.open}. */
 export interface CacheOptions {

@@ -11,7 +11,8 @@
  */
 // Type-only: brings Fastify's declarations in for the augmentation below; no runtime import.
 import type {} from 'fastify';
-import { verifyUrl, type VerifySuccess } from '../index.js';
+import { verifyUrl } from '../api/node.js';
+import type { VerifySuccess } from '../core/verify.js';
 import { createFetchVerifierOver } from '../http/fetch-verifier.js';
 import { renderRefusal, wantsJson, type Refusal } from '../http/refusal.js';
 import type { VerifierOptions } from '../http/request-check.js';

@@ -4,7 +4,8 @@
  * request target as the client sent it, over `node:crypto`.
  */
 import type { IncomingMessage } from 'node:http';
-import { verifyUrl, type VerifySuccess } from '../index.js';
+import { verifyUrl } from '../api/node.js';
+import type { VerifySuccess } from '../core/verify.js';
 import type { HeaderReader } from '../http/origin.js';
 import { verifyRefusal, type Refusal } from '../http/refusal.js';
 import { createRequestScreen, verifiable, type RequestFacts, type VerifierOptions } from '../http/request-check.js';

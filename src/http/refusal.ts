@@ -7,7 +7,8 @@
  * developer can compare it with what they signed. It never includes the expected signature or
  * any secret — only data the client sent.
  */
-import type { VerifyFailure, VerifyReason } from '../core/verify.js';
+import type { VerifyFailure } from '../core/verify.js';
+import type { VerifyReason } from '../core/verify-reasons.js';
 import { RULE_MESSAGES, RULE_STATUS, type RuleReason } from './request-rules.js';
 
 /** Every reason a request is refused: a shape rule or a verification failure. */

@@ -3,7 +3,9 @@
  * validate, generate and rotate the same way: secrets come from the core's CSPRNG generator in
  * each provider's format and are returned once, to be shown to the operator and never again.
  */
-import { generateCredential, isMapsignError, parseCredential, SCHEME_NAMES, type CredentialInput, type SchemeName } from '../index.js';
+import { credentialInput, credentialText, generateCredential, parseCredential, type SchemeName } from '../core/credential.js';
+import { isMapsignError } from '../core/errors.js';
+import { isSchemeName, SCHEME_NAMES } from '../core/schemes/index.js';
 import type { CredentialText } from '../core/schemes/scheme.js';
 import type { CredentialInfo, MapsignStore } from './contract.js';
 import { MAX_OVERLAP_MS } from './duration.js';
@@ -29,7 +31,7 @@ export interface CreateOptions {
 }
 
 function checkScheme(scheme: string): SchemeName {
-  if ((SCHEME_NAMES as readonly string[]).includes(scheme)) return scheme as SchemeName;
+  if (isSchemeName(scheme)) return scheme;
   throw new StoreError('INVALID_INPUT', `Unknown scheme ${JSON.stringify(scheme.slice(0, 20))}; use one of ${SCHEME_NAMES.join(', ')}.`);
 }
 
@@ -45,15 +47,8 @@ function checkId(scheme: SchemeName, id: string, secret: string): void {
   if (scheme === 'maptiler' && id.includes('_')) throw new StoreError('INVALID_INPUT', 'A MapTiler key cannot contain an underscore (the token is KEY_SECRET).');
 }
 
-/**
- * Credential text in the form `parseCredential` takes; the store keeps `secret` as issued.
- *
- * @example parseCredential(credentialInput('maptiler', 'abc', '00ff…')) // token abc_00ff…
- */
-export function credentialInput(scheme: SchemeName, id: string, secret: string): CredentialInput {
-  if (scheme === 'maptiler') return { scheme, token: `${id}_${secret}` };
-  return scheme === 'google' ? { scheme, client: id, secret } : { scheme, key: id, secret };
-}
+/** The store keeps an id and `secret` as issued; the core turns them into credential text. */
+export { credentialInput } from '../core/credential.js';
 
 /**
  * Creates a credential with a fresh secret.
@@ -65,7 +60,7 @@ export async function createCredential(store: MapsignStore, options: CreateOptio
   const generated = generateCredential(scheme).reveal();
   const id = options.id ?? generated.id;
   if (options.id !== undefined) checkId(scheme, id, generated.secret);
-  const text: CredentialText = scheme === 'maptiler' ? { id, secret: generated.secret, token: `${id}_${generated.secret}` } : { id, secret: generated.secret };
+  const text = credentialText(scheme, id, generated.secret);
   await store.insertCredential({ id, scheme, label: options.label ?? null, secretText: generated.secret, createdAt: options.now ?? Date.now() });
   return { credential: (await store.getCredential(id))!, text };
 }
@@ -85,6 +80,6 @@ export async function rotateCredential(store: MapsignStore, id: string, options:
   const generated = generateCredential(existing.scheme).reveal();
   const now = options.now ?? Date.now();
   await store.rotateSecret(id, generated.secret, now, now + overlapMs);
-  const text: CredentialText = existing.scheme === 'maptiler' ? { id, secret: generated.secret, token: `${id}_${generated.secret}` } : { id, secret: generated.secret };
+  const text = credentialText(existing.scheme, id, generated.secret);
   return { credential: (await store.getCredential(id))!, text };
 }

@@ -97,7 +97,7 @@ describe('buildUrl treats user input literally', () => {
     const base = 'https://maps.googleapis.com/maps/api/geocode/json';
     assert.equal(buildUrl(base, { address: '5th&Main St.' }, { space: 'plus' }), `${base}?address=5th%26Main+St.`);
     assert.equal(buildUrl(base, { address: '5th&Main St.' }, { space: 'percent' }), `${base}?address=5th%26Main%20St.`);
-    // Seed 002: 上海+中國 → %E4%B8%8A%E6%B5%B7%2B%E4%B8%AD%E5%9C%8B; ? and the Mysterians → %3F+and+the+Mysterians
+    // Streetmaps, "Dev: SM: V2 Authentication": 上海+中國 → %E4%B8%8A%E6%B5%B7%2B%E4%B8%AD%E5%9C%8B; ? and the Mysterians → %3F+and+the+Mysterians
     assert.equal(buildUrl(base, [['q', '上海+中國']], { space: 'plus' }), `${base}?q=%E4%B8%8A%E6%B5%B7%2B%E4%B8%AD%E5%9C%8B`);
     assert.equal(buildUrl(base, [['q', '? and the Mysterians']], { space: 'plus' }), `${base}?q=%3F+and+the+Mysterians`);
   });

@@ -1,7 +1,8 @@
 /**
  * Known-answer vectors for every scheme, on both runtimes.
  *
- * The Google vector is the official one from seed 001. The others were computed independently
+ * The Google vector is the official one from Google Maps Platform's "Authentication and
+ * Authorization" (Digital signatures). The others were computed independently
  * with Python's standard library, e.g. for Google/Streetmaps:
  *   python3 -c "import hmac,hashlib,base64;k=base64.urlsafe_b64decode(KEY);print(base64.urlsafe_b64encode(hmac.new(k,MSG.encode(),hashlib.sha1).digest()).decode())"
  * and for MapTiler with base64.b16decode(SECRET, casefold=True) and hashlib.sha256 over the whole URL.
@@ -24,7 +25,7 @@ interface Vector {
 
 const VECTORS: readonly Vector[] = [
   {
-    name: 'Google official vector (seed 001)',
+    name: 'Google official vector (Authentication and Authorization)',
     url: 'https://maps.googleapis.com/maps/api/geocode/json?address=New+York&client=clientID',
     credential: { scheme: 'google', secret: GOOGLE_TEST_KEY },
     signed: 'https://maps.googleapis.com/maps/api/geocode/json?address=New+York&client=clientID&signature=chaRF2hTJKOScPr-RQCEhZbSzIE=',

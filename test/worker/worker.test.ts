@@ -18,7 +18,8 @@ import { AUTH_PARAMS, stripParams } from '../../src/http/auth-params.js';
 
 const ENTRY = fileURLToPath(new URL('../../examples/worker/worker.ts', import.meta.url));
 
-// Google's published test credential and signed URL (seed 001); valid nowhere.
+// Google's published test credential and signed URL (Google Maps Platform, "Authentication and
+// Authorization"); valid nowhere.
 const GOOGLE = { scheme: 'google', client: 'clientID', secret: 'vNIXE0xscrmjlyV-12Nj_BvUPaw=' } as const;
 const GOOGLE_SIGNED = 'https://maps.googleapis.com/maps/api/geocode/json?address=New+York&client=clientID&signature=chaRF2hTJKOScPr-RQCEhZbSzIE=';
 

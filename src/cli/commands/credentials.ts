@@ -10,6 +10,7 @@ import { withCommandStore } from '../store-command.js';
 import { formatTable } from '../table.js';
 import { escapeTerminal, jsonForTerminal } from '../terminal-text.js';
 import { createCredential, DEFAULT_OVERLAP_MS, MAX_OVERLAP_MS, parseDuration, rotateCredential, type CredentialInfo, type IssuedSecret, type MapsignStore } from '../../store/index.js';
+import { SCHEME_LIST } from '../../core/schemes/index.js';
 
 const ACTIONS = ['create', 'list', 'show', 'rotate', 'revoke'] as const;
 type Action = (typeof ACTIONS)[number];
@@ -64,7 +65,7 @@ async function act(store: MapsignStore, action: Action, positionals: readonly st
   switch (action) {
     case 'create': {
       const { scheme, id: chosen, label } = values;
-      if (scheme === undefined) throw new UsageError('credentials create needs --scheme google, streetmaps or maptiler.');
+      if (scheme === undefined) throw new UsageError(`credentials create needs --scheme ${SCHEME_LIST}.`);
       printIssued(io, await createCredential(store, { scheme, id: chosen, label }), json, 'Created');
       return 0;
     }

@@ -3,7 +3,8 @@
  * rendered for people (in colour on a terminal) or as one JSON object with `--json`.
  * The secret is optional: without it the report shows the structure and the warnings only.
  */
-import { explainUrl, guessScheme } from '../../index.js';
+import { explainUrl } from '../../api/node.js';
+import { guessScheme } from '../../core/index.js';
 import { defineCommand } from '../command.js';
 import { CREDENTIAL_NOTE, CREDENTIAL_OPTIONS, credentialFrom } from '../credential-options.js';
 import { LENGTH_OPTIONS, maxLengthOption } from '../length-option.js';

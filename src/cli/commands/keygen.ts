@@ -4,7 +4,7 @@
  * `KEY_SECRET`. This is the one command whose purpose is to print a secret: it goes to stdout
  * only, for the owner to store once.
  */
-import { generateCredential } from '../../index.js';
+import { generateCredential } from '../../core/index.js';
 import { defineCommand } from '../command.js';
 import { SCHEME_OPTIONS, schemeOption } from '../scheme-option.js';
 import { UsageError } from '../usage-error.js';

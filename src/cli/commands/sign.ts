@@ -3,7 +3,8 @@
  * (credential parsed once) and prints the signed URLs in input order, one per line — from the
  * arguments, or streamed from `--input FILE` / stdin.
  */
-import { createSigner, isMapsignError } from '../../index.js';
+import { createSigner } from '../../api/node.js';
+import { isMapsignError } from '../../core/index.js';
 import { defineCommand } from '../command.js';
 import { CREDENTIAL_NOTE, CREDENTIAL_OPTIONS } from '../credential-options.js';
 import { LENGTH_OPTIONS } from '../length-option.js';

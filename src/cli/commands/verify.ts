@@ -4,7 +4,7 @@
  * from each URL unless `--client`/`--key` pins it. Exit status 0 when all are valid, 1 when any
  * is not.
  */
-import { verifyUrl } from '../../index.js';
+import { verifyUrl } from '../../api/node.js';
 import { defineCommand } from '../command.js';
 import { CREDENTIAL_NOTE, CREDENTIAL_OPTIONS } from '../credential-options.js';
 import { LENGTH_OPTIONS } from '../length-option.js';

@@ -1,13 +1,15 @@
 /**
- * Google Maps Platform URL signing (seed 001): HMAC-SHA1 over `/path?query` with the
- * base64url-decoded signing secret, `signature=` appended last as URL-safe base64 with padding.
+ * Google Maps Platform URL signing ("Authentication and Authorization", Digital signatures):
+ * HMAC-SHA1 over `/path?query` with the base64url-decoded signing secret, `signature=` appended
+ * last as URL-safe base64 with padding.
  *
  * Google has two identities that sign the same way: a premium client ID (`client=gme-…`, with
  * an optional reporting `channel=` name) and, for the Maps Static and Street View Static APIs,
  * an API key with its URL signing secret (`key=AIza…`, where a channel is a number 0–999).
  * Google rejects a request that carries both.
  */
-import { encodeBase64url, encodeHex } from '../base64.js';
+import { encodeBase64url } from '../encoding/base64url.js';
+import { encodeHex } from '../encoding/hex.js';
 import type { Credential, CredentialInput } from '../credential.js';
 import { MapsignError } from '../errors.js';
 import { parseBase64urlSecret, randomBytes } from '../secret-text.js';
@@ -16,7 +18,11 @@ import type { Scheme } from './scheme.js';
 
 const SECRET = { label: 'Google signing secret', minBytes: 20, maxBytes: 20 } as const;
 
-/** The Google Maps Platform scheme: client IDs and API keys. */
+/**
+ * The Google Maps Platform scheme: client IDs and API keys.
+ *
+ * @example signUrl(url, { scheme: 'google', client: 'gme-acme', secret }) // uses this scheme
+ */
 export const google: Scheme = {
   name: 'google',
   title: 'Google Maps Platform',

@@ -4,8 +4,10 @@
 import { MapsignError } from '../errors.js';
 
 /**
- * Checks an identifier: printable ASCII without spaces, `&`, `=` or `#`, at most 256 characters.
+ * Checks an identifier: 1 to 256 printable ASCII characters without spaces or `& = # ? % +`.
  * `undefined` passes through (the URLs to sign carry the identifier themselves).
+ *
+ * @example checkIdentity('gme-acme', 'client ID') // 'gme-acme'; 'a b' throws INVALID_ARGUMENT
  */
 export function checkIdentity(value: string | undefined, label: string): string | undefined;
 export function checkIdentity(value: string, label: string): string;

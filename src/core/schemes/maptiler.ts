@@ -1,9 +1,10 @@
 /**
- * MapTiler credentials (seed 000): one token `KEY_SECRET`; `key=KEY` is added to the URL, the
+ * MapTiler credentials ("How to use Credentials to securely sign requests to MapTiler Cloud
+ * API"): one token `KEY_SECRET`; `key=KEY` is added to the URL, the
  * whole URL (scheme, host, path, query) is signed with HMAC-SHA256 using the hex-decoded secret,
  * and `signature=` is appended last as URL-safe base64 with padding.
  */
-import { encodeHex } from '../base64.js';
+import { encodeHex } from '../encoding/hex.js';
 import type { Credential, CredentialInput } from '../credential.js';
 import { MapsignError } from '../errors.js';
 import { parseHexSecret, randomBytes } from '../secret-text.js';
@@ -12,14 +13,18 @@ import type { Scheme } from './scheme.js';
 
 const SECRET = { label: 'MapTiler token secret (after the _)', minBytes: 16, maxBytes: 64 } as const;
 
-/** The MapTiler credentials scheme. */
+/**
+ * The MapTiler credentials scheme.
+ *
+ * @example signUrl(url, { scheme: 'maptiler', token }) // uses this scheme
+ */
 export const maptiler: Scheme = {
   name: 'maptiler',
   title: 'MapTiler (credentials token)',
   algorithm: 'SHA-256',
   identityParams: ['key'],
   signs: 'full-url',
-  // The seed adds key= to the URL; a key already there is replaced so the token's key wins.
+  // MapTiler's guide adds key= to the URL; a key already there is replaced so the token's key wins.
   onOtherIdentity: 'replace',
   secretEncoding: 'hex',
   usualSecretBytes: SECRET,
@@ -29,7 +34,7 @@ export const maptiler: Scheme = {
       throw new MapsignError('INVALID_TOKEN', 'A MapTiler token is missing: pass the token from Account > Credentials, of the form KEY_SECRET.');
     }
     const trimmed = token.trim();
-    // The seed splits at the first underscore (Python's str.partition).
+    // MapTiler's guide splits at the first underscore (Python's str.partition).
     const cut = trimmed.indexOf('_');
     if (cut <= 0 || cut === trimmed.length - 1) {
       throw new MapsignError('INVALID_TOKEN', `A MapTiler token has two parts joined by an underscore, KEY_SECRET; this one (${trimmed.length} characters) lacks the key or the secret part.`);
@@ -37,8 +42,6 @@ export const maptiler: Scheme = {
     return { scheme: 'maptiler', id: checkIdentity(trimmed.slice(0, cut), 'MapTiler key'), param: 'key', secret: parseHexSecret(trimmed.slice(cut + 1), SECRET) };
   },
   generateCredential() {
-    const id = encodeHex(randomBytes(12));
-    const secret = encodeHex(randomBytes(32));
-    return { id, secret, token: `${id}_${secret}` };
+    return { id: encodeHex(randomBytes(12)), secret: encodeHex(randomBytes(32)) };
   },
 };

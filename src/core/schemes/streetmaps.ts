@@ -1,8 +1,9 @@
 /**
- * Streetmaps API-key signing (seed 002): Google's algorithm — HMAC-SHA1 over `/path?query`,
+ * Streetmaps API-key signing ("Dev: SM: V2 Authentication"): Google's algorithm — HMAC-SHA1 over `/path?query`,
  * base64url secret, `signature=` last — with the free API key in `key=` instead of a client ID.
  */
-import { encodeBase64url, encodeHex } from '../base64.js';
+import { encodeBase64url } from '../encoding/base64url.js';
+import { encodeHex } from '../encoding/hex.js';
 import type { Credential, CredentialInput } from '../credential.js';
 import { parseBase64urlSecret, randomBytes } from '../secret-text.js';
 import { checkIdentity } from './identity.js';
@@ -10,7 +11,11 @@ import type { Scheme } from './scheme.js';
 
 const SECRET = { label: 'Streetmaps signing secret', minBytes: 16, maxBytes: 64 } as const;
 
-/** The Streetmaps API-key scheme. */
+/**
+ * The Streetmaps API-key scheme.
+ *
+ * @example signUrl(url, { scheme: 'streetmaps', key: 'k-123', secret }) // uses this scheme
+ */
 export const streetmaps: Scheme = {
   name: 'streetmaps',
   title: 'Streetmaps (API key)',

@@ -3,9 +3,11 @@
  * URL (the core's `buildUrl`), shown with its length against the 2048-character limit, and —
  * when a credential is given — the signed URL with a copy button.
  */
-import { buildUrl, MAX_URL_LENGTH, parseCredential, signUrl, type SchemeName, type SpaceEncoding } from '../../web.js';
+import { signUrl } from '../../api/web.js';
+import { buildUrl, MAX_URL_LENGTH, parseCredential, type SchemeName, type SpaceEncoding } from '../../core/index.js';
+import { isSchemeName } from '../../core/schemes/index.js';
 import { copyButton } from './copy.js';
-import { credentialInput, isSchemeName } from './credential-fields.js';
+import { formCredentialInput } from './credential-fields.js';
 import { byId, h, radioValue } from './dom.js';
 import { describeFailure, renderFailure } from './failure.js';
 import { paramsTable, type ParamRow } from './params-table.js';
@@ -37,7 +39,7 @@ export interface BuildResult {
  */
 export async function buildAndSign(request: BuildRequest): Promise<BuildResult> {
   const encoded = buildUrl(request.base.trim(), request.params.map((p) => [p.name, p.value] as const), { space: request.space });
-  const input = credentialInput(request.scheme, request.id, request.secret, request.googleIdentity);
+  const input = formCredentialInput(request.scheme, request.id, request.secret, request.googleIdentity);
   return { encoded, signed: input === undefined ? undefined : await signUrl(encoded, parseCredential(input)) };
 }
 

@@ -4,8 +4,11 @@
  * renders the report into the form's live region. For MapTiler the secret alone (the part of
  * the token after `_`) is enough when the URL carries `key=`: the token is that key and it.
  */
-import { explainUrl, guessScheme, parseCredential, type ExplainReport, type SchemeName } from '../../web.js';
-import { credentialInput, isSchemeName } from './credential-fields.js';
+import { explainUrl } from '../../api/web.js';
+import { credentialText } from '../../core/credential.js';
+import { guessScheme, parseCredential, type ExplainReport, type SchemeName } from '../../core/index.js';
+import { isSchemeName } from '../../core/schemes/index.js';
+import { formCredentialInput } from './credential-fields.js';
 import { byId, h } from './dom.js';
 import { describeFailure, renderFailure } from './failure.js';
 import { renderReport } from './render-report.js';
@@ -28,7 +31,7 @@ export async function checkUrl(request: CheckRequest): Promise<ExplainReport> {
   // Surrounding whitespace comes from copying, never from the URL that was sent.
   const url = request.url.trim();
   const scheme: SchemeName = isSchemeName(request.scheme) ? request.scheme : guessScheme(url);
-  const input = credentialInput(scheme, '', scheme === 'maptiler' ? maptilerToken(request.secret, url) : request.secret);
+  const input = formCredentialInput(scheme, '', scheme === 'maptiler' ? maptilerToken(request.secret, url) : request.secret);
   if (input === undefined) return explainUrl(url, undefined, request.scheme === 'guess' ? {} : { scheme });
   const report = await explainUrl(url, parseCredential(input));
   // With a credential the core treats the scheme as given; the user asked us to guess it.
@@ -46,7 +49,7 @@ export function maptilerToken(secret: string, url: string): string {
   const text = secret.trim();
   if (text === '' || text.includes('_')) return secret;
   const key = /[?&]key=([^&#]+)/.exec(url)?.[1];
-  return key === undefined ? secret : `${key}_${text}`;
+  return key === undefined ? secret : credentialText('maptiler', key, text).token!;
 }
 
 /** The report, or the failure, ready to show: never throws. */

@@ -3,7 +3,7 @@
  * (`MapsignError`) already say what to do and never contain a secret; anything else is a bug,
  * reported without its details so that no input is echoed back.
  */
-import { isMapsignError } from '../../web.js';
+import { isMapsignError } from '../../core/index.js';
 import { h } from './dom.js';
 
 /** What went wrong, as shown to the user. */

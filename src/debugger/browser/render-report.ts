@@ -4,7 +4,7 @@
  * differing characters marked), the provided and expected signatures, the exact signed string,
  * the warnings and the URL taken apart. Only data is rendered (text nodes), never HTML.
  */
-import { getScheme, type ExplainedParam, type ExplainReport, type LikelyCause, type UrlWarning } from '../../web.js';
+import { getScheme, type ExplainedParam, type ExplainReport, type LikelyCause, type UrlWarning } from '../../core/index.js';
 import { copyButton } from './copy.js';
 import { h } from './dom.js';
 import { renderRevealed } from './reveal.js';

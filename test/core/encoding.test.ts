@@ -4,7 +4,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
-import { decodeBase64urlIgnorePadding, decodeHex, encodeBase64url, encodeBase64urlNoPadding, encodeHex } from '../../src/core/base64.js';
+import { decodeBase64urlIgnorePadding, encodeBase64url, encodeBase64urlNoPadding } from '../../src/core/encoding/base64url.js';
+import { decodeHex, encodeHex } from '../../src/core/encoding/hex.js';
 
 describe('base64', () => {
   // RFC 4648 section 10.

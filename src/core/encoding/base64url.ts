@@ -1,15 +1,21 @@
 /**
- * Byte encodings used by the schemes: URL-safe base64 and hex.
+ * URL-safe base64 (RFC 4648 section 5), the encoding of signatures and of Google and Streetmaps
+ * secrets.
  *
  * Names say the padding policy (after oslo-project/encoding): Google and MapTiler both emit
  * URL-safe base64 *with* `=` padding, and verifiers must also accept a signature whose padding
- * a client dropped. Decoding is strict — a wrong alphabet or non-zero leftover bits throw — so
- * two different strings never decode to the same signature.
+ * a client dropped. Decoding is strict — a character outside the alphabet or non-zero leftover
+ * bits give `undefined` — so two different strings never decode to the same signature.
  */
 
-const URL_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+/**
+ * The 64 characters of URL-safe base64, in value order.
+ *
+ * @example BASE64URL_ALPHABET[62] // '-'
+ */
+export const BASE64URL_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
 
-const URL_LOOKUP = buildLookup(URL_ALPHABET);
+const URL_LOOKUP = buildLookup(BASE64URL_ALPHABET);
 
 function buildLookup(alphabet: string): Int16Array {
   const table = new Int16Array(128).fill(-1);
@@ -18,7 +24,7 @@ function buildLookup(alphabet: string): Int16Array {
 }
 
 function encode(bytes: Uint8Array, pad: boolean): string {
-  const alphabet = URL_ALPHABET;
+  const alphabet = BASE64URL_ALPHABET;
   let out = '';
   let i = 0;
   for (; i + 2 < bytes.length; i += 3) {
@@ -36,17 +42,29 @@ function encode(bytes: Uint8Array, pad: boolean): string {
   return out;
 }
 
-/** URL-safe base64 with `=` padding, as Google and MapTiler print signatures and keys. */
+/**
+ * URL-safe base64 with `=` padding, as Google and MapTiler print signatures and keys.
+ *
+ * @example encodeBase64url(new Uint8Array([0xfb, 0xff])) // '-_8='
+ */
 export function encodeBase64url(bytes: Uint8Array): string {
   return encode(bytes, true);
 }
 
-/** URL-safe base64 without padding. */
+/**
+ * URL-safe base64 without padding, as WebCrypto results are compared.
+ *
+ * @example encodeBase64urlNoPadding(new Uint8Array([0xfb, 0xff])) // '-_8'
+ */
 export function encodeBase64urlNoPadding(bytes: Uint8Array): string {
   return encode(bytes, false);
 }
 
-/** The `=` characters that complete a base64 text of `length` unpadded characters. */
+/**
+ * The `=` characters that complete a base64 text of `length` unpadded characters.
+ *
+ * @example base64Padding(27) // '='
+ */
 export function base64Padding(length: number): string {
   const rest = length % 4;
   return rest === 2 ? '==' : rest === 3 ? '=' : '';
@@ -81,20 +99,5 @@ export function decodeBase64urlIgnorePadding(text: string): Uint8Array | undefin
     }
   }
   if ((buffer & ((1 << bits) - 1)) !== 0) return undefined;
-  return out;
-}
-
-/** Strict hex decoding, either case; `undefined` for an odd length or a non-hex character. */
-export function decodeHex(text: string): Uint8Array | undefined {
-  if (text.length % 2 !== 0 || !/^[0-9a-fA-F]*$/.test(text)) return undefined;
-  const out = new Uint8Array(text.length / 2);
-  for (let i = 0; i < out.length; i++) out[i] = parseInt(text.slice(i * 2, i * 2 + 2), 16);
-  return out;
-}
-
-/** Lower-case hex. */
-export function encodeHex(bytes: Uint8Array): string {
-  let out = '';
-  for (const byte of bytes) out += byte.toString(16).padStart(2, '0');
   return out;
 }

@@ -5,10 +5,10 @@
  * A character may stand raw only when no browser, HTTP client or proxy on the way rewrites it:
  * RFC 3986 unreserved characters, the sub-delimiters except `'` (the WHATWG URL standard turns
  * `'` in a query into `%27`), `:` `@` `/` `?`, and `%` followed by two hex digits. Everything
- * else is written as UTF-8 percent-escapes with upper-case hex, the form the Streetmaps seed
- * shows (`上海+中國` → `%E4%B8%8A%E6%B5%B7%2B%E4%B8%AD%E5%9C%8B`).
+ * else is written as UTF-8 percent-escapes with upper-case hex, the form Streetmaps' "Dev: SM: V2
+ * Authentication" shows (`上海+中國` → `%E4%B8%8A%E6%B5%B7%2B%E4%B8%AD%E5%9C%8B`).
  */
-import { MapsignError } from './errors.js';
+import { MapsignError } from '../errors.js';
 
 // Unrolled (runs of safe characters between escapes): about twice as fast as a per-character
 // alternation, which matters because this scan is the main cost of signing a long URL.
@@ -17,12 +17,20 @@ const SAFE_CHAR = /[A-Za-z0-9\-._~!$&()*+,;=:@/?]/;
 const HEX_PAIR = /^[0-9A-Fa-f]{2}$/;
 const DOT_SEGMENT = /(?:^|\/)(?:\.|%2e){1,2}(?:\/|$)/i;
 
-/** True when every character of a path or query may be sent exactly as written. */
+/**
+ * True when every character of a path or query may be sent exactly as written.
+ *
+ * @example isSendableAsIs('/a%20b?c=d') // true; isSendableAsIs('/a b') // false
+ */
 export function isSendableAsIs(text: string): boolean {
   return ALL_SAFE.test(text);
 }
 
-/** Index and character of the first character that must be percent-encoded, or `undefined`. */
+/**
+ * Index and character of the first character that must be percent-encoded, or `undefined`.
+ *
+ * @example firstUnsendable('/a|b') // { index: 2, char: '|' }
+ */
 export function firstUnsendable(text: string): { index: number; char: string } | undefined {
   for (let i = 0; i < text.length; i++) {
     const ch = text[i]!;
@@ -71,7 +79,11 @@ export function encodeUnsendable(text: string): string {
   return out;
 }
 
-/** How a literal space is written in a query value. */
+/**
+ * How a literal space is written in a query value.
+ *
+ * @example buildUrl(base, { q: 'a b' }, { space: 'percent' }) // '…?q=a%20b'
+ */
 export type SpaceEncoding = 'plus' | 'percent';
 
 /**
@@ -79,6 +91,8 @@ export type SpaceEncoding = 'plus' | 'percent';
  * unreserved characters become UTF-8 percent-escapes (`5th&Main St.` → `5th%26Main+St.`).
  *
  * @param space `'plus'` writes a space as `+` (form style), `'percent'` as `%20`
+ *
+ * @example encodeLiteral('5th&Main St.', 'plus') // '5th%26Main+St.'
  */
 export function encodeLiteral(value: string, space: SpaceEncoding): string {
   let out = '';
@@ -97,7 +111,11 @@ export function encodeLiteral(value: string, space: SpaceEncoding): string {
   return out;
 }
 
-/** True when the path has a `.` or `..` segment (also written `%2e`), which clients resolve away. */
+/**
+ * True when the path has a `.` or `..` segment (also written `%2e`), which clients resolve away.
+ *
+ * @example hasDotSegment('/a/%2e%2e/b') // true
+ */
 export function hasDotSegment(path: string): boolean {
   return path.includes('.') || path.includes('%') ? DOT_SEGMENT.test(path) : false;
 }
