@@ -19,14 +19,18 @@ const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'te', 'trailer', 'transf
 function isProxyHeader(name: string): boolean {
   return name.startsWith('proxy');
 }
+
 /** Dropped from every request: set by the gateway, or answered by it. */
 const GATEWAY_OWNED = new Set(['host', 'expect', CREDENTIAL_HEADER, 'x-forwarded-host', 'x-forwarded-proto']);
 /** Dropped unless the peer is a trusted proxy. */
 const CLIENT_CLAIMS = new Set(['x-forwarded-for', 'forwarded', 'x-real-ip']);
 
-/** Names listed in a `Connection` header, lower-cased. */
+/** `Connection` values that name no other header: nearly every request and response has one. */
+const PLAIN_CONNECTION = /^\s*(?:keep-alive|close)\s*$/i;
+
+/** Names listed in a `Connection` header, lower-cased; `undefined` when it lists none. */
 function connectionTokens(value: string | string[] | undefined): Set<string> | undefined {
-  if (value === undefined) return undefined;
+  if (value === undefined || (typeof value === 'string' && PLAIN_CONNECTION.test(value))) return undefined;
   const tokens = new Set<string>();
   for (const token of (Array.isArray(value) ? value.join(',') : value).split(',')) tokens.add(token.trim().toLowerCase());
   return tokens;
