@@ -83,7 +83,7 @@ export function createAdminApi(options: AdminApiOptions): FetchHandler {
       if (!['client', 'channel', 'day'].includes(by)) throw new StoreError('INVALID_INPUT', 'by must be client, channel or day.');
       const since = url.searchParams.get('since') ?? undefined;
       if (since !== undefined) parseUsageDay(since, 'since');
-      return json(200, buildUsageReport(await store.queryUsage({ by, ...(since === undefined ? {} : { since }) }), by));
+      return json(200, buildUsageReport(await store.queryUsage({ by, since }), by));
     }
     if (parts[0] !== 'credentials' || parts.length > 3) return json(404, { error: { code: 'NOT_FOUND', message: 'No such admin endpoint; see the README section "Admin API".' } });
     const id = parts[1];
@@ -94,7 +94,7 @@ export function createAdminApi(options: AdminApiOptions): FetchHandler {
       if (scheme === undefined) throw new StoreError('INVALID_INPUT', `"scheme" is required: ${SCHEME_LIST}.`);
       const chosenId = optionalString(body, 'id');
       const label = optionalString(body, 'label');
-      const issued = await createCredential(store, { scheme, ...(chosenId === undefined ? {} : { id: chosenId }), ...(label === undefined ? {} : { label }) });
+      const issued = await createCredential(store, { scheme, id: chosenId, label });
       return json(201, { ...issued.credential, issued: issued.text });
     }
     if (id !== undefined && parts.length === 2 && method === 'GET') {

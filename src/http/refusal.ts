@@ -80,13 +80,8 @@ export function renderRefusal(refusal: Refusal, json: boolean): RefusalBody {
   };
   if (refusal.allow !== undefined) headers['allow'] = refusal.allow;
   if (json) {
-    const error = {
-      status,
-      reason: refusal.reason,
-      message: refusal.message,
-      ...(refusal.signedString === undefined ? {} : { checked: refusal.signedString }),
-      ...(refusal.credentialId === undefined ? {} : { credential: refusal.credentialId }),
-    };
+    // JSON leaves out the fields that are undefined.
+    const error = { status, reason: refusal.reason, message: refusal.message, checked: refusal.signedString, credential: refusal.credentialId };
     return { status, headers, body: `${JSON.stringify({ error })}\n` };
   }
   const lines = [`${status} ${TITLES[status] ?? 'Error'}: ${refusal.reason}`, refusal.message];

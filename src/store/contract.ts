@@ -4,7 +4,7 @@
  * Credentials (with every secret and its expiry, so a rotation can overlap), revocation, usage
  * counters written in batches, and a cheap change marker the gateway polls to refresh its
  * in-memory credential cache. Every method is asynchronous so that a networked database
- * (PostgreSQL, a later issue) implements the same interface; the SQLite implementation and any
+ * (PostgreSQL) implements the same interface; the SQLite implementation and any
  * other run the same shared suite (`test/store/store-suite.ts`).
  */
 import type { SchemeName } from '../core/credential.js';

@@ -21,3 +21,14 @@ export class StoreError extends CodedError<StoreErrorCode> {
 export function isStoreError(value: unknown, code?: StoreErrorCode): value is StoreError {
   return value instanceof StoreError && (code === undefined || value.code === code);
 }
+
+/**
+ * The errors every store throws for the same credential problem, with the same words.
+ *
+ * @example throw credentialErrors.notFound('gme-acme')
+ */
+export const credentialErrors = {
+  exists: (id: string): StoreError => new StoreError('CREDENTIAL_EXISTS', `A credential with id ${id} already exists; choose another id.`),
+  notFound: (id: string): StoreError => new StoreError('CREDENTIAL_NOT_FOUND', `No credential with id ${id}; list them with \`mapsign credentials list\`.`),
+  revoked: (id: string): StoreError => new StoreError('CREDENTIAL_REVOKED', `Credential ${id} is revoked; create a new credential instead of rotating it.`),
+};

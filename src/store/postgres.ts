@@ -14,9 +14,10 @@ import type pg from 'pg';
 import { pgDriver } from './drivers.js';
 import type { SchemeName } from '../core/credential.js';
 import type { CredentialInfo, MapsignStore, NewCredential, UsageDelta, UsageQuery, UsageRow, VerifierRecord } from './contract.js';
-import { BATCH_PRUNE_EVERY_MS, BATCH_RETENTION_MS, toUsageRow, usageColumns } from './usage-query.js';
-import { ChannelBound, DEFAULT_MAX_CHANNELS, foldUsage, usageKey } from './usage-channels.js';
-import { StoreError } from './errors.js';
+import { BATCH_PRUNE_EVERY_MS, toUsageRow, usageColumns } from './usage-query.js';
+import { ChannelBound, DEFAULT_MAX_CHANNELS } from './usage-channels.js';
+import { claimBatch, foldChannels, pruneBatches, upsertUsage } from './postgres-usage.js';
+import { credentialErrors, StoreError } from './errors.js';
 import { ChangeListener, type ChangeNotifier } from './postgres-changes.js';
 import { migratePostgres } from './postgres-schema.js';
 import { describeUrl, isUniqueViolation, storeFailure, withTransaction } from './postgres-support.js';
@@ -98,7 +99,7 @@ class PostgresStore implements MapsignStore, ChangeNotifier {
         credential.label,
         credential.createdAt,
       ]);
-      if (inserted.rowCount === 0) throw new StoreError('CREDENTIAL_EXISTS', `A credential with id ${credential.id} already exists; choose another id.`);
+      if (inserted.rowCount === 0) throw credentialErrors.exists(credential.id);
       await client.query('INSERT INTO mapsign.secrets (credential_id, version, secret, created_at) VALUES ($1, 1, $2, $3)', [credential.id, credential.secretText, credential.createdAt]);
     });
   }
@@ -119,8 +120,8 @@ class PostgresStore implements MapsignStore, ChangeNotifier {
       // FOR UPDATE serialises concurrent rotations of one credential (same next version).
       const found = await client.query<CredentialRow>('SELECT * FROM mapsign.credentials WHERE id = $1 FOR UPDATE', [id]);
       const row = found.rows[0];
-      if (row === undefined) throw notFound(id);
-      if (row.revoked_at !== null) throw new StoreError('CREDENTIAL_REVOKED', `Credential ${id} is revoked; create a new credential instead of rotating it.`);
+      if (row === undefined) throw credentialErrors.notFound(id);
+      if (row.revoked_at !== null) throw credentialErrors.revoked(id);
       await client.query('UPDATE mapsign.secrets SET expires_at = $1 WHERE credential_id = $2 AND (expires_at IS NULL OR expires_at > $1)', [overlapUntil, id]);
       await client.query(
         'INSERT INTO mapsign.secrets (credential_id, version, secret, created_at) SELECT $1, COALESCE(MAX(version), 0) + 1, $2, $3 FROM mapsign.secrets WHERE credential_id = $1',
@@ -131,7 +132,7 @@ class PostgresStore implements MapsignStore, ChangeNotifier {
 
   async revokeCredential(id: string, now: number): Promise<void> {
     const result = await this.#run((client) => client.query('UPDATE mapsign.credentials SET revoked_at = COALESCE(revoked_at, $1) WHERE id = $2', [now, id]));
-    if (result.rowCount === 0) throw notFound(id);
+    if (result.rowCount === 0) throw credentialErrors.notFound(id);
   }
 
   async loadVerifierRecords(now: number): Promise<VerifierRecord[]> {
@@ -159,59 +160,13 @@ class PostgresStore implements MapsignStore, ChangeNotifier {
   async recordUsage(deltas: readonly UsageDelta[], batchId?: string): Promise<void> {
     if (deltas.length === 0) return;
     await this.#transaction(async (client) => {
-      if (batchId !== undefined) {
-        // Claimed first: a retry of a batch that committed finds its id and changes nothing; a
-        // retry racing the first attempt waits on the id's index entry, then finds it.
-        const claimed = await client.query('INSERT INTO mapsign.usage_batches (id, applied_at) VALUES ($1, $2) ON CONFLICT (id) DO NOTHING', [batchId, Date.now()]);
-        if (claimed.rowCount === 0) return;
-      }
-      const rows = await this.#foldChannels(client, deltas);
-      // A fixed order, so two gateways flushing overlapping batches lock rows in the same order
-      // and cannot deadlock.
-      rows.sort((a, b) => compare(usageKey(a), usageKey(b)));
-      await client.query(
-        `INSERT INTO mapsign.usage (day, credential_id, channel, outcome, count)
-         SELECT day, credential_id, channel, outcome, count
-         FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::bigint[]) WITH ORDINALITY AS d(day, credential_id, channel, outcome, count, n)
-         ORDER BY n
-         ON CONFLICT (day, credential_id, channel, outcome) DO UPDATE SET count = usage.count + EXCLUDED.count`,
-        [rows.map((d) => d.day), rows.map((d) => d.credentialId), rows.map((d) => d.channel), rows.map((d) => d.outcome), rows.map((d) => d.count)],
-      );
+      if (batchId !== undefined && !(await claimBatch(client, batchId))) return;
+      await upsertUsage(client, await foldChannels(client, deltas, this.#maxChannels));
       if (batchId !== undefined && Date.now() - this.#prunedAt >= BATCH_PRUNE_EVERY_MS) {
         this.#prunedAt = Date.now();
-        await client.query('DELETE FROM mapsign.usage_batches WHERE applied_at < $1', [Date.now() - BATCH_RETENTION_MS]);
+        await pruneBatches(client, Date.now());
       }
     });
-  }
-
-  /**
-   * `deltas` merged by key (an upsert may not touch a row twice) with channels beyond the bound
-   * folded. Every (day, credential) with a channel is locked first with a transaction-scoped
-   * advisory lock, in the order of the lock keys (so two transactions cannot wait on each other),
-   * so concurrent gateways count the channels already stored one at a time and the bound holds
-   * across all of them.
-   */
-  async #foldChannels(client: pg.PoolClient, deltas: readonly UsageDelta[]): Promise<UsageDelta[]> {
-    const pairs = new Map<string, { day: string; credentialId: string }>();
-    for (const d of deltas) if (d.channel !== '') pairs.set(`${d.day}/${d.credentialId}`, d);
-    const bound = new ChannelBound(this.#maxChannels);
-    if (pairs.size > 0) {
-      const days = [...pairs.values()].map((p) => p.day);
-      const ids = [...pairs.values()].map((p) => p.credentialId);
-      // Locked in the order of the lock keys themselves, the same in every transaction.
-      await client.query(
-        `SELECT pg_advisory_xact_lock(hashtext('mapsign usage channels'), h)
-         FROM (SELECT DISTINCT hashtext(day || '/' || credential_id) AS h FROM unnest($1::text[], $2::text[]) AS p(day, credential_id) ORDER BY h) AS sorted`,
-        [days, ids],
-      );
-      const used = await client.query<{ day: string; credential_id: string; channel: string }>(
-        `SELECT DISTINCT u.day, u.credential_id, u.channel FROM mapsign.usage u
-         JOIN unnest($1::text[], $2::text[]) AS p(day, credential_id) ON u.day = p.day AND u.credential_id = p.credential_id`,
-        [days, ids],
-      );
-      for (const row of used.rows) bound.know(row.day, row.credential_id, [row.channel]);
-    }
-    return foldUsage(deltas, bound);
   }
 
   async queryUsage(query: UsageQuery): Promise<UsageRow[]> {
@@ -258,12 +213,4 @@ const CREDENTIAL_SELECT = `SELECT c.*,
 function toInfo(row: CredentialRow & { secrets: SecretRow[] | null }): CredentialInfo {
   const secrets = (row.secrets ?? []).map((s) => ({ version: s.version, createdAt: s.created_at, expiresAt: s.expires_at }));
   return { id: row.id, scheme: row.scheme, label: row.label, createdAt: row.created_at, revokedAt: row.revoked_at, secrets };
-}
-
-function compare(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
-
-function notFound(id: string): StoreError {
-  return new StoreError('CREDENTIAL_NOT_FOUND', `No credential with id ${id}; list them with \`mapsign credentials list\`.`);
 }

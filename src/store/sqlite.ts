@@ -16,7 +16,7 @@ import type { SchemeName } from '../core/credential.js';
 import type { CredentialInfo, MapsignStore, NewCredential, SecretInfo, UsageDelta, UsageQuery, UsageRow, VerifierRecord } from './contract.js';
 import { BATCH_PRUNE_EVERY_MS, BATCH_RETENTION_MS, toUsageRow, usageColumns } from './usage-query.js';
 import { ChannelBound, DEFAULT_MAX_CHANNELS, foldUsage } from './usage-channels.js';
-import { StoreError } from './errors.js';
+import { credentialErrors, StoreError } from './errors.js';
 import { watchSqliteFile } from './sqlite-file-watch.js';
 import { migrate } from './sqlite-schema.js';
 
@@ -107,7 +107,7 @@ class SqliteStore implements MapsignStore {
     const db = this.#db;
     this.#locked(() => db.transaction(() => {
       if (db.prepare('SELECT 1 FROM credentials WHERE id = ?').get(credential.id) !== undefined) {
-        throw new StoreError('CREDENTIAL_EXISTS', `A credential with id ${credential.id} already exists; choose another id.`);
+        throw credentialErrors.exists(credential.id);
       }
       db.prepare('INSERT INTO credentials (id, scheme, label, created_at) VALUES (?, ?, ?, ?)').run(credential.id, credential.scheme, credential.label, credential.createdAt);
       db.prepare('INSERT INTO secrets (credential_id, version, secret, created_at) VALUES (?, 1, ?, ?)').run(credential.id, credential.secretText, credential.createdAt);
@@ -130,8 +130,8 @@ class SqliteStore implements MapsignStore {
     const db = this.#db;
     this.#locked(() => db.transaction(() => {
       const row = db.prepare<[string], CredentialRow>('SELECT * FROM credentials WHERE id = ?').get(id);
-      if (row === undefined) throw notFound(id);
-      if (row.revoked_at !== null) throw new StoreError('CREDENTIAL_REVOKED', `Credential ${id} is revoked; create a new credential instead of rotating it.`);
+      if (row === undefined) throw credentialErrors.notFound(id);
+      if (row.revoked_at !== null) throw credentialErrors.revoked(id);
       db.prepare('UPDATE secrets SET expires_at = ? WHERE credential_id = ? AND (expires_at IS NULL OR expires_at > ?)').run(overlapUntil, id, overlapUntil);
       const { next } = db.prepare<[string], { next: number }>('SELECT COALESCE(MAX(version), 0) + 1 AS next FROM secrets WHERE credential_id = ?').get(id)!;
       db.prepare('INSERT INTO secrets (credential_id, version, secret, created_at) VALUES (?, ?, ?, ?)').run(id, next, secretText, now);
@@ -140,7 +140,7 @@ class SqliteStore implements MapsignStore {
 
   async revokeCredential(id: string, now: number): Promise<void> {
     const result = this.#locked(() => this.#db.prepare('UPDATE credentials SET revoked_at = COALESCE(revoked_at, ?) WHERE id = ?').run(now, id));
-    if (result.changes === 0) throw notFound(id);
+    if (result.changes === 0) throw credentialErrors.notFound(id);
   }
 
   async loadVerifierRecords(now: number): Promise<VerifierRecord[]> {
@@ -219,8 +219,4 @@ class SqliteStore implements MapsignStore {
 function toInfo(row: CredentialRow, secrets: readonly SecretRow[]): CredentialInfo {
   const infos: SecretInfo[] = secrets.map((s) => ({ version: s.version, createdAt: s.created_at, expiresAt: s.expires_at }));
   return { id: row.id, scheme: row.scheme, label: row.label, createdAt: row.created_at, revokedAt: row.revoked_at, secrets: infos };
-}
-
-function notFound(id: string): StoreError {
-  return new StoreError('CREDENTIAL_NOT_FOUND', `No credential with id ${id}; list them with \`mapsign credentials list\`.`);
 }
