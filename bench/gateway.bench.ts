@@ -31,7 +31,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
 import { parseCredential, signUrl, type VerifierCredential } from '../dist/index.js';
-import { createRequestVerifier } from '../dist/gateway/index.js';
+import { createRequestVerifier } from '../dist/gateway/verifier.js';
 import { createCredential, credentialInput, openSqliteStore } from '../dist/store/index.js';
 
 const SECONDS = Number(process.env['BENCH_SECONDS'] ?? 4);

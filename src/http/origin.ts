@@ -106,18 +106,3 @@ export function createOriginResolver(options: OriginOptions): OriginResolver {
     },
   };
 }
-
-/**
- * Checks a `--public-url` or `--upstream` value; returns an error message or `undefined`.
- *
- * @example checkPublicUrl('tiles.example.com') // 'Give the public URL as an absolute http(s) URL …'
- */
-export function checkPublicUrl(value: string): string | undefined {
-  try {
-    const url = new URL(value);
-    if (url.protocol === 'http:' || url.protocol === 'https:') return undefined;
-  } catch {
-    // Reported below.
-  }
-  return `Give the public URL as an absolute http(s) URL such as https://tiles.example.com, not ${JSON.stringify(value.slice(0, 60))}.`;
-}

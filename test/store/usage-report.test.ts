@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { buildUsageReport, isFailureOutcome } from '../../src/store/index.js';
+import { buildUsageReport, isFailureOutcome } from '../../src/store/usage-report.js';
 
 test('every outcome lands in one column', () => {
   const failed = ['UPSTREAM_5XX', 'UPSTREAM_UNREACHABLE', 'UPSTREAM_TIMEOUT', 'UPSTREAM_INVALID', 'CLIENT_CLOSED', 'CLIENT_TIMEOUT', 'SHUTDOWN'];

@@ -9,7 +9,8 @@ import { UsageError } from '../usage-error.js';
 import { withCommandStore } from '../store-command.js';
 import { formatTable } from '../table.js';
 import { escapeTerminal, jsonForTerminal } from '../terminal-text.js';
-import { createCredential, DEFAULT_OVERLAP_MS, MAX_OVERLAP_MS, parseDuration, rotateCredential, type CredentialInfo, type IssuedSecret, type MapsignStore } from '../../store/index.js';
+import { createCredential, DEFAULT_OVERLAP_MS, rotateCredential, type CredentialInfo, type IssuedSecret, type MapsignStore } from '../../store/index.js';
+import { MAX_OVERLAP_MS, parseDuration } from '../../store/duration.js';
 import { SCHEME_LIST } from '../../core/schemes/index.js';
 
 const ACTIONS = ['create', 'list', 'show', 'rotate', 'revoke'] as const;

@@ -9,7 +9,7 @@ import { defineCommand } from '../command.js';
 import { UsageError } from '../usage-error.js';
 import { urlOption } from '../url-option.js';
 import { createJsonLogger, startGateway, type ListenTarget } from '../../gateway/index.js';
-import { parseDuration } from '../../store/index.js';
+import { parseDuration } from '../../store/duration.js';
 import { describeStore, openStore } from '../../store/open.js';
 import { resolveDbPath } from '../../store/locate.js';
 import { debuggerRoute } from '../../debugger/page.js';

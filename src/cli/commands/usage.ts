@@ -7,7 +7,8 @@ import { UsageError } from '../usage-error.js';
 import { withCommandStore } from '../store-command.js';
 import { formatTable } from '../table.js';
 import { escapeTerminal, jsonForTerminal } from '../terminal-text.js';
-import { buildUsageReport, type UsageGrouping } from '../../store/index.js';
+import type { UsageGrouping } from '../../store/index.js';
+import { buildUsageReport } from '../../store/usage-report.js';
 import { parseUsageDay } from '../../store/usage-query.js';
 
 const GROUPINGS: readonly UsageGrouping[] = ['client', 'channel', 'day'];
