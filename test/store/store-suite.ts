@@ -1,9 +1,10 @@
 /**
- * The shared store suite: every implementation of the `MapsignStore` contract (SQLite now,
- * PostgreSQL later) runs these same tests against a real database from its factory.
+ * The shared store suite: every implementation of the `MapsignStore` contract (SQLite and
+ * PostgreSQL) runs these same tests, each on a fresh real database from its factory, so any
+ * test runs alone or in any order.
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { afterEach, beforeEach, describe, test } from 'node:test';
 import type { MapsignStore } from '../../src/store/index.js';
 import { isStoreError } from '../../src/store/index.js';
 
@@ -18,23 +19,28 @@ export interface StoreFactory {
 const T0 = Date.UTC(2026, 0, 10, 12);
 const HOUR = 3_600_000;
 
-/** Registers the contract tests for one store implementation. */
+/** Two credentials, as the tests of rotation and revocation start from. */
+async function seed(store: MapsignStore): Promise<void> {
+  await store.insertCredential({ id: 'gme-a', scheme: 'google', label: 'first', secretText: 'S1', createdAt: T0 });
+  await store.insertCredential({ id: 'key-b', scheme: 'streetmaps', label: null, secretText: 'S2', createdAt: T0 + 1 });
+}
+
+/** Registers the contract tests for one store implementation; `makeFactory` gives each test a fresh database. */
 export function runStoreSuite(name: string, makeFactory: () => Promise<StoreFactory>): void {
   describe(`store contract: ${name}`, () => {
     let factory: StoreFactory;
     let store: MapsignStore;
-    before(async () => {
+    beforeEach(async () => {
       factory = await makeFactory();
       store = await factory.open();
     });
-    after(async () => {
+    afterEach(async () => {
       await store.close();
       await factory.cleanup();
     });
 
     test('inserts, gets and lists credentials without secret text', async () => {
-      await store.insertCredential({ id: 'gme-a', scheme: 'google', label: 'first', secretText: 'S1', createdAt: T0 });
-      await store.insertCredential({ id: 'key-b', scheme: 'streetmaps', label: null, secretText: 'S2', createdAt: T0 + 1 });
+      await seed(store);
       const got = await store.getCredential('gme-a');
       assert.deepEqual(got, { id: 'gme-a', scheme: 'google', label: 'first', createdAt: T0, revokedAt: null, secrets: [{ version: 1, createdAt: T0, expiresAt: null }] });
       assert.deepEqual((await store.listCredentials()).map((c) => c.id), ['gme-a', 'key-b']);
@@ -43,10 +49,12 @@ export function runStoreSuite(name: string, makeFactory: () => Promise<StoreFact
     });
 
     test('refuses a duplicate id with CREDENTIAL_EXISTS', async () => {
+      await seed(store);
       await assert.rejects(store.insertCredential({ id: 'gme-a', scheme: 'google', label: null, secretText: 'X', createdAt: T0 }), (e) => isStoreError(e, 'CREDENTIAL_EXISTS') && /gme-a/.test(e.message));
     });
 
     test('rotation keeps the previous secret until the overlap ends', async () => {
+      await seed(store);
       const marker = await store.changeMarker();
       await store.rotateSecret('gme-a', 'S1b', T0 + HOUR, T0 + 25 * HOUR);
       assert.notEqual(await store.changeMarker(), marker);
@@ -59,12 +67,15 @@ export function runStoreSuite(name: string, makeFactory: () => Promise<StoreFact
     });
 
     test('a second rotation never extends an earlier expiry', async () => {
+      await seed(store);
+      await store.rotateSecret('gme-a', 'S1b', T0 + HOUR, T0 + 25 * HOUR);
       await store.rotateSecret('gme-a', 'S1c', T0 + 2 * HOUR, T0 + 50 * HOUR);
       const info = (await store.getCredential('gme-a'))!;
       assert.deepEqual(info.secrets.map((s) => [s.version, s.expiresAt]), [[3, null], [2, T0 + 50 * HOUR], [1, T0 + 25 * HOUR]]);
     });
 
     test('revocation is visible to a second connection through the change marker', async () => {
+      await seed(store);
       const other = await factory.reopen();
       try {
         const marker = await other.changeMarker();
@@ -80,6 +91,8 @@ export function runStoreSuite(name: string, makeFactory: () => Promise<StoreFact
     });
 
     test('rotate and revoke name missing or revoked credentials', async () => {
+      await seed(store);
+      await store.revokeCredential('key-b', T0 + 3 * HOUR);
       const cases: [() => Promise<void>, string][] = [
         [() => store.rotateSecret('nope', 'x', T0, T0), 'CREDENTIAL_NOT_FOUND'],
         [() => store.revokeCredential('nope', T0), 'CREDENTIAL_NOT_FOUND'],
