@@ -14,7 +14,7 @@
  * quotes is re-encoded by the runtime and will not verify (the Node gateway, which sees the raw
  * request line, is the tool for such clients).
  */
-import { CREDENTIAL_HEADER, createFetchVerifier, type FetchVerdict } from '../../src/web.js';
+import { createFetchVerifier, type FetchVerdict } from '../../src/web.js';
 import { loadCredentials, type LoadedCredentials } from './credentials.js';
 
 /** The worker's bindings. */
@@ -54,9 +54,6 @@ export default {
     if (env.UPSTREAM === undefined || env.UPSTREAM === '') {
       return Response.json({ valid: true, scheme: result.scheme, credentialId: result.credentialId, channel: result.channel ?? null });
     }
-    const headers = new Headers(request.headers);
-    headers.delete('host');
-    headers.set(CREDENTIAL_HEADER, result.credentialId);
-    return fetch(verdict.upstreamUrl(env.UPSTREAM), { method: request.method, headers, redirect: 'manual' });
+    return fetch(verdict.upstreamUrl(env.UPSTREAM), { method: request.method, headers: verdict.upstreamHeaders(), redirect: 'manual' });
   },
 };

@@ -39,7 +39,11 @@ interface Lane {
   paused: boolean;
 }
 
-/** Waiting requests on one connection above which reading from it pauses. */
+/**
+ * Waiting requests on one connection above which reading from it pauses. Node resumes the
+ * socket when it reads a request body, so with body methods allowed {@link CLOSE_AT} is the
+ * bound that holds.
+ */
 const PAUSE_AT = 16;
 /** Waiting requests on one connection above which it is closed: no client needs this many. */
 const CLOSE_AT = 1024;

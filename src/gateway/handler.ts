@@ -15,9 +15,8 @@ import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { AUTH_PARAMS, stripParams } from '../http/auth-params.js';
 import { renderRefusal, ruleRefusal, wantsJson, type Refusal } from '../http/refusal.js';
-import { createOriginResolver } from '../http/origin.js';
 import { createRequestScreen, type VerifierOptions } from '../http/request-check.js';
-import { DEFAULT_METHODS, normaliseMethods, type RuleReason } from '../http/request-rules.js';
+import type { RuleReason } from '../http/request-rules.js';
 import { upstreamRequestHeaders } from './forward-headers.js';
 import { answerWithFetch, type FetchHandler } from './node-server.js';
 import { createConnectionLanes } from './connection-lanes.js';
@@ -84,13 +83,18 @@ const FAILURE_ANSWER: Readonly<Record<ProxyFailure, readonly [number, string] | 
 
 /**
  * The rule a request broke when Node's parser refused it: a method token it does not know
- * (`get`, `FOO`), or a target with a fragment or bytes it will not take (≥ 0x80).
+ * (`get`, `FOO`), a target with a fragment, a space or bytes it will not take (≥ 0x80), or an
+ * HTTP version other than 1.0 and 1.1.
  */
 function parserRefusal(code: string | undefined, raw: Buffer | undefined): RuleReason {
   if (code === 'HPE_INVALID_METHOD') return 'METHOD_NOT_ALLOWED';
-  if (code !== 'HPE_INVALID_URL' || raw === undefined) return 'MALFORMED_REQUEST';
-  const line = raw.subarray(0, Math.max(0, raw.indexOf(10))).toString('latin1');
-  return line.split(' ', 2)[1]?.includes('#') === true ? 'FRAGMENT_NOT_ALLOWED' : 'MALFORMED_TARGET';
+  if ((code !== 'HPE_INVALID_URL' && code !== 'HPE_INVALID_VERSION' && code !== 'HPE_INVALID_CONSTANT') || raw === undefined) return 'MALFORMED_REQUEST';
+  const end = raw.indexOf(10);
+  const parts = raw.subarray(0, end < 0 ? raw.length : end).toString('latin1').trimEnd().split(' ');
+  // More than three words: a space in the target. Three, with a version Node will not take: `HTTP/1.2`.
+  if (parts.length === 3 && code !== 'HPE_INVALID_URL') return /^HTTP\/\d\.\d$/.test(parts[2]!) ? 'HTTP_VERSION_NOT_SUPPORTED' : 'MALFORMED_REQUEST';
+  if (parts.length < 3) return 'MALFORMED_REQUEST';
+  return parts.slice(1, -1).join(' ').includes('#') ? 'FRAGMENT_NOT_ALLOWED' : 'MALFORMED_TARGET';
 }
 
 function findRoute(routes: Readonly<Record<string, FetchHandler>>, path: string): FetchHandler | undefined {
@@ -108,8 +112,7 @@ function findRoute(routes: Readonly<Record<string, FetchHandler>>, path: string)
 export function createGateway(options: GatewayOptions): Gateway {
   const proxy = createProxy(options);
   const screen = createRequestScreen(options);
-  const verify = options.verify === false ? undefined : createRequestVerifier(options);
-  const trusts = createOriginResolver(options).trusts;
+  const verify = options.verify === false ? undefined : createRequestVerifier(options, screen);
   const strip = options.stripAuthParams !== false;
   const routes: Record<string, FetchHandler> = { '/healthz': healthz, ...options.routes };
   const { usage, log, throttle } = options;
@@ -143,7 +146,7 @@ export function createGateway(options: GatewayOptions): Gateway {
       const screened = screen(facts);
       if (!screened.ok) return refuse(req, res, target, started, screened.refusal, facts.hasBody);
       if (route !== undefined) return answerWithFetch(route, req, res);
-      return forward(req, res, target, started, facts.hasBody, expectsContinue, screened.options.origin!, undefined, undefined);
+      return forward(req, res, target, started, facts.hasBody, expectsContinue, screened.options.origin, undefined, undefined);
     }
     const verdict = verify(facts);
     if (!verdict.ok) return refuse(req, res, target, started, verdict.refusal, facts.hasBody);
@@ -165,7 +168,7 @@ export function createGateway(options: GatewayOptions): Gateway {
       start(finished) {
         if (expectsContinue) res.writeContinue();
         const peer = req.socket.remoteAddress;
-        const headers = upstreamRequestHeaders(req.rawHeaders, req.headers['connection'], { host: proxy.host, credential, origin, peer, trusted: trusts(peer) });
+        const headers = upstreamRequestHeaders(req.rawHeaders, req.headers['connection'], { host: proxy.host, credential, origin, peer, trusted: screen.trusts(peer) });
         const path = proxy.basePath + (strip ? stripParams(target, AUTH_PARAMS) : target);
         return proxy.forward({ req, res, path, headers, withBody: hasBody, settle, done: finished });
       },
@@ -183,12 +186,20 @@ export function createGateway(options: GatewayOptions): Gateway {
     }
   };
 
-  const allow = normaliseMethods(options.methods ?? DEFAULT_METHODS).join(', ');
   const handleClientError = (error: Error & { code?: string; rawPacket?: Buffer }, socket: Duplex): void => {
     // Timeouts keep Node's meaning; a reset or a socket with a response under way cannot be answered.
     const timedOut = error.code === 'ERR_HTTP_REQUEST_TIMEOUT';
-    if (error.code === 'ECONNRESET' || !socket.writable || (socket as Duplex & { bytesWritten?: number }).bytesWritten !== 0) {
+    if (error.code === 'ECONNRESET' || !socket.writable) {
       socket.destroy();
+      return;
+    }
+    // An answer still owed to a request before this one (pipelining) must not be overtaken:
+    // the connection ends once it is written, without a refusal. (Node keeps the response being
+    // written in `_httpMessage`, and clears it when it has finished.)
+    const owed = (socket as Duplex & { _httpMessage?: ServerResponse | null })._httpMessage;
+    if (owed !== undefined && owed !== null) {
+      owed.once('finish', () => socket.end());
+      owed.once('close', () => socket.destroy());
       return;
     }
     if (timedOut || error.code === 'HPE_HEADER_OVERFLOW') {
@@ -196,7 +207,7 @@ export function createGateway(options: GatewayOptions): Gateway {
       return;
     }
     const reason = parserRefusal(error.code, error.rawPacket);
-    const refusal = ruleRefusal(reason, reason === 'METHOD_NOT_ALLOWED' ? allow : undefined);
+    const refusal = ruleRefusal(reason, reason === 'METHOD_NOT_ALLOWED' ? screen.allow : undefined);
     done('', '', performance.now(), refusal.status, refusal.reason);
     const accept = error.rawPacket === undefined ? undefined : /\r\naccept:[ \t]*([^\r\n]*)/i.exec(error.rawPacket.toString('latin1'))?.[1];
     const body = renderRefusal(refusal, wantsJson(accept));

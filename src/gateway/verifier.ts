@@ -5,50 +5,32 @@
  */
 import type { IncomingMessage } from 'node:http';
 import { verifyUrl } from '../api/node.js';
-import type { VerifySuccess } from '../core/verify.js';
 import type { HeaderReader } from '../http/origin.js';
-import { verifyRefusal, type Refusal } from '../http/refusal.js';
-import { createRequestScreen, verifiable, type RequestFacts, type VerifierOptions } from '../http/request-check.js';
+import { conclude, createRequestScreen, type RequestFacts, type RequestScreen, type Verdict, type VerifierOptions } from '../http/request-check.js';
 
-/** A request that verified, with the public origin it was verified against. */
-export interface Accepted {
-  readonly ok: true;
-  readonly result: VerifySuccess;
-  readonly origin: string;
-}
-
-/** A request that did not. */
-export interface Refused {
-  readonly ok: false;
-  readonly refusal: Refusal;
-}
-
-/** The verdict on one request. */
-export type Verdict = Accepted | Refused;
+export type { Accepted, Refused, Verdict } from '../http/request-check.js';
 
 /** Verifies one request. */
 export type RequestVerifier = (facts: RequestFacts) => Verdict;
 
 /**
- * Creates the request verifier; throws a `TypeError` for a bad method list.
+ * Creates the request verifier over `screen` (made from `options` when not given); throws a
+ * `TypeError` for a bad method list.
  *
  * @example
  * const verify = createRequestVerifier({ credentials: cache.lookup, publicUrl: 'https://tiles.example.com' })
  * verify(nodeRequestFacts(req))
  */
-export function createRequestVerifier(options: VerifierOptions): RequestVerifier {
-  const screen = createRequestScreen(options);
+export function createRequestVerifier(options: VerifierOptions, screen: RequestScreen = createRequestScreen(options)): RequestVerifier {
   const source = options.credentials;
   return (facts) => {
     const screened = screen(facts);
-    if (!screened.ok) return screened;
-    const result = verifyUrl(verifiable(facts.target, screened.options.origin!), source, screened.options);
-    return result.valid ? { ok: true, result, origin: screened.options.origin! } : { ok: false, refusal: verifyRefusal(result) };
+    return screened.ok ? conclude(verifyUrl(screened.url, source, screened.options), screened) : screened;
   };
 }
 
 /** Adapts Node's lower-cased header object to a {@link HeaderReader}. */
-export function nodeHeaderReader(headers: Readonly<Record<string, string | string[] | undefined>>): HeaderReader {
+function nodeHeaderReader(headers: Readonly<Record<string, string | string[] | undefined>>): HeaderReader {
   return (name) => {
     const value = headers[name];
     return Array.isArray(value) ? value.join(', ') : value;
@@ -56,7 +38,7 @@ export function nodeHeaderReader(headers: Readonly<Record<string, string | strin
 }
 
 /** True when a Node request declares a body: a transfer coding or a length above 0. */
-export function declaresBody(headers: Readonly<Record<string, string | string[] | undefined>>): boolean {
+function declaresBody(headers: Readonly<Record<string, string | string[] | undefined>>): boolean {
   const length = headers['content-length'];
   return headers['transfer-encoding'] !== undefined || (length !== undefined && length !== '0');
 }

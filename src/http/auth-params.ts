@@ -1,8 +1,9 @@
 /**
- * The query parameters that authenticate a request, and how the gateway takes them out before
- * forwarding: the upstream has no use for a signature, and learns which client sent a request
- * only from the gateway's own `x-mapsign-credential` header, which a client cannot forge because
- * any incoming copy is dropped. Every other byte of the query is kept as sent, empty pairs too.
+ * The query parameters that authenticate a request, and how a verifying proxy takes them out
+ * before forwarding: the upstream has no use for a signature, and learns which client sent a
+ * request only from the proxy's own `x-mapsign-credential` header (a client's copy is dropped by
+ * the forwarding rules, forward-rules.ts). Every other byte of the query is kept as sent, empty
+ * pairs too.
  */
 /** The header the gateway sets to the verified credential id for the upstream. */
 export const CREDENTIAL_HEADER = 'x-mapsign-credential';

@@ -8,8 +8,9 @@
  */
 import type { VerifyOptions, VerifyResult, VerifySource, VerifySuccess } from '../core/verify.js';
 import { AUTH_PARAMS, stripParams, upstreamUrl } from './auth-params.js';
-import { renderRefusal, verifyRefusal, wantsJson, type Refusal } from './refusal.js';
-import { createRequestScreen, verifiable, type VerifierOptions } from './request-check.js';
+import { connectionTokens, isForwardableRequestHeader, proxyHeaders } from './forward-rules.js';
+import { renderRefusal, wantsJson, type Refusal } from './refusal.js';
+import { conclude, createRequestScreen, type VerifierOptions } from './request-check.js';
 
 /** A request that verified. */
 export interface FetchAccepted {
@@ -22,6 +23,12 @@ export interface FetchAccepted {
    * `client`, `key` and `signature`.
    */
   upstreamUrl(upstream: string): string;
+  /**
+   * The headers to forward: the request's, less hop-by-hop, `Proxy-*`, `_` names and a client's
+   * copies of the proxy's own headers, plus the verified credential and the public origin (the
+   * same rules as the Node gateway). `Host` is left to the runtime's `fetch`.
+   */
+  upstreamHeaders(): Headers;
 }
 
 /** A request that did not, with the refusal and the `Response` to send for it. */
@@ -50,7 +57,7 @@ function refused(refusal: Refusal, request: Request): FetchRefused {
  * const verify = createFetchVerifierOver(options, verifyUrl)
  * const verdict = await verify(request)
  * if (!verdict.ok) return verdict.response
- * return fetch(verdict.upstreamUrl('https://tiles.internal'), { headers: request.headers })
+ * return fetch(verdict.upstreamUrl('https://tiles.internal'), { method: request.method, headers: verdict.upstreamHeaders() })
  */
 export function createFetchVerifierOver(options: VerifierOptions, verifyUrl: UrlVerifier): (request: Request) => Promise<FetchVerdict> {
   const screen = createRequestScreen(options);
@@ -70,8 +77,23 @@ export function createFetchVerifierOver(options: VerifierOptions, verifyUrl: Url
       origin,
     });
     if (!screened.ok) return refused(screened.refusal, request);
-    const result = await verifyUrl(verifiable(target, screened.options.origin!), source, screened.options);
-    if (!result.valid) return refused(verifyRefusal(result), request);
-    return { ok: true, result, target, upstreamUrl: (upstream) => upstreamUrl(upstream, stripParams(target, AUTH_PARAMS)) };
+    const verdict = conclude(await verifyUrl(screened.url, source, screened.options), screened);
+    if (!verdict.ok) return refused(verdict.refusal, request);
+    const { result } = verdict;
+    return {
+      ok: true,
+      result,
+      target,
+      upstreamUrl: (upstream) => upstreamUrl(upstream, stripParams(target, AUTH_PARAMS)),
+      upstreamHeaders: () => {
+        const named = connectionTokens(request.headers.get('connection'));
+        const headers = new Headers();
+        request.headers.forEach((value, name) => {
+          if (isForwardableRequestHeader(name, named, false)) headers.append(name, value);
+        });
+        for (const [name, value] of proxyHeaders(verdict.origin, result.credentialId)) headers.set(name, value);
+        return headers;
+      },
+    };
   };
 }

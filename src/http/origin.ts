@@ -93,8 +93,10 @@ export function createOriginResolver(options: OriginOptions): OriginResolver {
     origin(header, peer, known) {
       if (fixed !== undefined) return fixed;
       if (trusts(peer)) {
+        // A trusted proxy may send either header alone (nginx often sets only the protocol).
         const host = nearest(header('x-forwarded-host'));
-        if (host !== undefined) return normalise(nearest(header('x-forwarded-proto')) ?? 'http', host);
+        const proto = nearest(header('x-forwarded-proto'));
+        if (host !== undefined || proto !== undefined) return normalise(proto ?? 'http', host ?? header('host') ?? '');
       }
       if (known !== undefined) return known;
       const host = header('host') ?? '';

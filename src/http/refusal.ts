@@ -61,7 +61,11 @@ export function verifyRefusal(failure: VerifyFailure): Refusal {
   };
 }
 
-/** True when the `Accept` header asks for JSON. */
+/**
+ * True when the `Accept` header asks for JSON.
+ *
+ * @example wantsJson('application/problem+json') // true
+ */
 export function wantsJson(accept: string | undefined): boolean {
   return accept !== undefined && /application\/(?:[\w.+-]*\+)?json/i.test(accept);
 }

@@ -5,9 +5,9 @@
  * and the `fetch`-style verifier each describe their request as {@link RequestFacts} and run
  * the same checks.
  */
-import type { VerifyOptions, VerifySource } from '../core/verify.js';
+import type { VerifyOptions, VerifyResult, VerifySource, VerifySuccess } from '../core/verify.js';
 import { createOriginResolver, type HeaderReader, type OriginOptions } from './origin.js';
-import { ruleRefusal, type Refusal } from './refusal.js';
+import { ruleRefusal, verifyRefusal, type Refusal } from './refusal.js';
 import { checkTarget, DEFAULT_METHODS, normaliseMethods } from './request-rules.js';
 
 /** Options shared by the gateway, the middleware and the `fetch`-style verifier. */
@@ -39,14 +39,47 @@ export interface RequestFacts {
   readonly origin?: string | undefined;
 }
 
-/** A request that passed the shape rules: verify `target` with these options. */
+/** A request that passed the shape rules: verify `url` with `options`. */
 export interface Screened {
   readonly ok: true;
-  readonly options: VerifyOptions;
+  /** The URL to verify: the raw target (with the origin in front of a `//` path). */
+  readonly url: string;
+  readonly options: VerifyOptions & { readonly origin: string };
 }
 
-/** Screens one request. */
-export type RequestScreen = (facts: RequestFacts) => Screened | { readonly ok: false; readonly refusal: Refusal };
+/** A request that verified, with the public origin it was verified against. */
+export interface Accepted {
+  readonly ok: true;
+  readonly result: VerifySuccess;
+  readonly origin: string;
+}
+
+/** A request that did not pass, with its refusal. */
+export interface Refused {
+  readonly ok: false;
+  readonly refusal: Refusal;
+}
+
+/** The verdict on one request. */
+export type Verdict = Accepted | Refused;
+
+/** Screens one request, and says what it was configured with. */
+export interface RequestScreen {
+  (facts: RequestFacts): Screened | Refused;
+  /** The methods accepted, as an `Allow` header lists them. */
+  readonly allow: string;
+  /** True when `peer` is a proxy whose forwarded headers are believed. */
+  trusts(peer: string | undefined): boolean;
+}
+
+/**
+ * The verdict once the screened URL's signature was checked.
+ *
+ * @example const screened = screen(facts); const verdict = screened.ok ? conclude(verifyUrl(screened.url, lookup, screened.options), screened) : screened
+ */
+export function conclude(result: VerifyResult, screened: Screened): Verdict {
+  return result.valid ? { ok: true, result, origin: screened.options.origin } : { ok: false, refusal: verifyRefusal(result) };
+}
 
 /**
  * The URL to verify for a raw target: the target itself, or with its origin in front when the
@@ -58,7 +91,7 @@ export function verifiable(target: string, origin: string): string {
   return target.charCodeAt(1) === 47 /* / */ ? origin + target : target;
 }
 
-/** Methods that carry a body when the operator allows them. */
+/** Methods refused with a body, whatever the method list. */
 const BODYLESS = new Set(['GET', 'HEAD', 'OPTIONS', 'TRACE']);
 
 /**
@@ -73,9 +106,9 @@ export function createRequestScreen(options: VerifierOptions): RequestScreen {
   const methods = new Set(normaliseMethods(options.methods ?? DEFAULT_METHODS));
   const allow = [...methods].join(', ');
   const maxLength = options.maxUrlLength;
-  // The same public origin answers nearly every request: one result object serves them all.
-  let last: Screened = { ok: true, options: { origin: '', maxLength } };
-  return (facts) => {
+  // The same public origin answers nearly every request: one options object serves them all.
+  let last = { origin: '', maxLength };
+  const screen = (facts: RequestFacts): Screened | Refused => {
     if (facts.version !== undefined && facts.version !== '1.1' && facts.version !== '1.0') return { ok: false, refusal: ruleRefusal('HTTP_VERSION_NOT_SUPPORTED') };
     const broken = checkTarget(facts.target);
     if (broken !== undefined) return { ok: false, refusal: ruleRefusal(broken) };
@@ -84,7 +117,8 @@ export function createRequestScreen(options: VerifierOptions): RequestScreen {
     if (header !== undefined) return { ok: false, refusal: ruleRefusal(header) };
     if (facts.hasBody && BODYLESS.has(facts.method)) return { ok: false, refusal: ruleRefusal('BODY_NOT_ALLOWED') };
     const origin = origins.origin(facts.header, facts.peer, facts.origin);
-    if (origin !== last.options.origin) last = { ok: true, options: { origin, maxLength } };
-    return last;
+    if (origin !== last.origin) last = { origin, maxLength };
+    return { ok: true, url: verifiable(facts.target, origin), options: last };
   };
+  return Object.assign(screen, { allow, trusts: origins.trusts });
 }

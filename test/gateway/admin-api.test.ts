@@ -87,6 +87,15 @@ test('the fetch-style verifier answers in-memory Requests (no socket) with the g
   assert.ok(!posted.ok);
   assert.equal(posted.response.status, 405);
   assert.equal(posted.response.headers.get('allow'), 'GET, HEAD');
+
+  const credential = parseCredential({ scheme: 'google', client: 'gme-fetch', secret: 'vNIXE0xscrmjlyV-12Nj_BvUPaw=' });
+  const trusting = createFetchVerifierOver({ credentials: { scheme: 'google', id: 'gme-fetch', secrets: [credential.secret] } }, verifyUrl);
+  const forged = { 'x-mapsign-credential': 'admin', 'x_mapsign_credential': 'admin', 'x-forwarded-host': 'evil.example', 'forwarded': 'for=6.6.6.6', 'proxy': 'http://evil', connection: 'x-drop', 'x-drop': '1', 'x-keep': '1' };
+  const accepted = await trusting(new Request(signUrl('https://edge.example/tiles/1.png?x=1', credential), { headers: forged }));
+  assert.ok(accepted.ok);
+  const sent = Object.fromEntries(accepted.upstreamHeaders());
+  assert.deepEqual(sent, { 'x-keep': '1', 'x-mapsign-credential': 'gme-fetch', 'x-forwarded-proto': 'https', 'x-forwarded-host': 'edge.example' }, 'only the client\'s own headers and the verifier\'s');
+  assert.equal(accepted.upstreamUrl('http://tiles.internal/v1'), 'http://tiles.internal/v1/tiles/1.png?x=1');
 });
 
 test('an extra gateway route serves its subtree without a signature', async (t) => {

@@ -350,6 +350,23 @@ test('clients that stop reading a large answer are cut after the timeout, releas
   t.after(() => readers.forEach((reader) => reader.destroy()));
   await new Promise((resolve) => setTimeout(resolve, 300));
   await assertStillServes(r, 'with three clients that never read');
+  const deadline = Date.now() + 3000;
+  while (readers.some((reader) => !reader.destroyed && reader.readyState !== 'closed' && !reader.readableEnded) && Date.now() < deadline) {
+    // A paused socket sees its end only once it reads: look at whether the gateway closed its side.
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    if (r.upstream.sockets.filter((socket) => socket.closedAt === undefined).length === 0) break;
+  }
+  assert.ok(r.upstream.sockets.every((socket) => socket.closedAt !== undefined) || r.upstream.requests.length > readers.length, 'the readers\' upstream requests were ended after the timeout');
+});
+
+test('a parse error behind a verified request does not overtake its answer', async (t) => {
+  const r = await rig(t, {}, () => ({ kind: 'fixed', body: 'the tile', delayMs: 200 }));
+  const client = await RawConnection.open(r.address);
+  t.after(() => client.destroy());
+  client.write(Buffer.concat([request(r), Buffer.from('GET /a b c d\r\nHost: x\r\n\r\n', 'latin1')]));
+  const first = await client.final(3000).catch((error: unknown) => error);
+  if (first instanceof NoResponse) assert.fail(`the verified request got no answer: ${first.message}`);
+  assert.equal((first as { response: RawResponse }).response.status, 200, 'the first answer on the connection is the verified request\'s');
 });
 
 test('pipelining far past what any client needs closes the connection instead of queueing without end', { timeout: 60_000 }, async (t) => {

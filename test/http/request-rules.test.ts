@@ -45,6 +45,7 @@ test('origins: --public-url wins; forwarded headers only from trusted peers, the
   assert.equal(createOriginResolver({ publicUrl: 'https://tiles.example.com/base' }).origin(spoof, '127.0.0.1'), 'https://tiles.example.com');
   assert.equal(createOriginResolver({ trustProxy: ['loopback'] }).origin(spoof, '::ffff:127.0.0.1'), 'https://tiles.example.com');
   assert.equal(createOriginResolver({ trustProxy: ['10.0.0.5'] }).origin(spoof, '127.0.0.1'), 'http://gw.example');
+  assert.equal(createOriginResolver({ trustProxy: ['loopback'] }).origin(headers({ host: 'tiles.example.com', 'x-forwarded-proto': 'https' }), '127.0.0.1'), 'https://tiles.example.com', 'a trusted proxy that sends only the protocol');
   assert.equal(createOriginResolver({}).check(headers({}), undefined), 'BAD_HOST', 'Host is required');
   assert.equal(createOriginResolver({}).origin(headers({ host: 'gw' }), undefined, 'https://edge.example'), 'https://edge.example');
   const trusted = createOriginResolver({ trustProxy: ['loopback'] });
@@ -68,6 +69,9 @@ test('the screen applies the rules in order and reports the status and Allow lis
   assert.deepEqual(refusal({ method: 'DELETE' }), [405, 'METHOD_NOT_ALLOWED', 'GET, HEAD, POST']);
   assert.deepEqual(refusal({ header: () => 'a/b' }), [400, 'BAD_HOST', undefined]);
   assert.deepEqual(refusal({ hasBody: true }), [400, 'BODY_NOT_ALLOWED', undefined]);
+  assert.deepEqual(refusal({ version: '1.2', target: 'http://x/a' }), [505, 'HTTP_VERSION_NOT_SUPPORTED', undefined], 'the version first');
+  assert.equal(refusal({ version: '1.0' }), undefined);
+  assert.equal(screen.allow, 'GET, HEAD, POST');
   assert.equal(refusal({ method: 'POST', hasBody: true }), undefined, 'a widened method may carry a body');
   const passed = screen(facts({}));
   assert.ok(passed.ok);
