@@ -92,7 +92,7 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
   const gateway = createGateway({
     ...options,
     // The store's own /healthz (the database's state, for a resilient store) unless the caller gives one.
-    routes: { ...storeRoutes(store), ...options.routes },
+    routes: { ...storeRoutes(store, usage), ...options.routes },
     credentials: cache.lookup,
     usage,
     throttle,

@@ -8,6 +8,7 @@ import type { FetchHandler } from './node-server.js';
 import type { MapsignStore } from '../store/contract.js';
 import { isChangeNotifier } from '../store/postgres-changes.js';
 import type { StoreHealth } from '../store/resilient.js';
+import type { UsageStats } from './usage-recorder.js';
 
 function hasHealth(store: MapsignStore): store is MapsignStore & { health(): StoreHealth } {
   return typeof (store as { health?: unknown }).health === 'function';
@@ -15,17 +16,21 @@ function hasHealth(store: MapsignStore): store is MapsignStore & { health(): Sto
 
 /**
  * Extra gateway routes for `store`: `/healthz` as JSON with the database state when the store
- * reports one, none otherwise (the gateway's plain `/healthz` stays). The status stays 200
+ * reports one, and the usage the gateway holds (`bufferedUsage`) or dropped (`droppedUsage`),
+ * none otherwise (the gateway's plain `/healthz` stays). The status stays 200
  * while the database is unreachable: the gateway still verifies, and a load balancer must not
  * take every gateway out at once because their shared database is down.
  *
- * @example startGateway({ store, routes: storeRoutes(store), … })
+ * @example createGateway({ …, routes: storeRoutes(store, usage) })
  */
-export function storeRoutes(store: MapsignStore): Record<string, FetchHandler> {
+export function storeRoutes(store: MapsignStore, usage: { readonly stats: UsageStats }): Record<string, FetchHandler> {
   if (!hasHealth(store)) return {};
   return {
-    '/healthz': async () =>
-      new Response(`${JSON.stringify({ status: 'ok', ...store.health() })}\n`, { headers: { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' } }),
+    '/healthz': async () => {
+      const { buffered, dropped } = usage.stats;
+      const body = { status: 'ok', ...store.health(), bufferedUsage: buffered, droppedUsage: dropped };
+      return new Response(`${JSON.stringify(body)}\n`, { headers: { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' } });
+    },
   };
 }
 

@@ -2,18 +2,24 @@
  * Counts requests in memory and writes them to the store in batches — one transaction per
  * interval, never one write per request — and on close, so a clean shutdown loses nothing.
  *
- * Each batch carries a random id the store records with it. A failed write keeps its batch,
- * id and counts unchanged, and the next flush retries exactly that batch before writing the
- * counts gathered since as a new one: a write that failed after it committed (a timeout on the
- * reply) is then skipped by the store instead of counted twice. Channels are bounded per
- * credential per day between flushes (`usage-channels.ts`), so a credential holder sending a
- * new `channel=` per request cannot grow the pending map without end. A failing store is
- * reported once, and once more when writes succeed again, not at every flush.
+ * It is the gateway's one usage buffer, also while the database is away (a locked SQLite file,
+ * an unreachable PostgreSQL): each batch carries a random id the store records with it; a
+ * failed write keeps its batch, id and counts unchanged, and the next flush retries exactly
+ * that batch before writing the counts gathered since as a new one, so a write that failed
+ * after it committed (a timeout on the reply) is skipped by the store instead of counted twice.
+ *
+ * The buffer is bounded and fair: channels are folded per credential and day first
+ * (`usage-channels.ts`), so one credential holder inventing `channel=` values fills at most its
+ * own rows; only when the distinct credentials, days and outcomes themselves exceed the bound
+ * (besides the batch being retried) does a full buffer count a new channel under its
+ * credential's `(other)` row or, failing that, drop the count — reported in
+ * {@link UsageRecorder.stats}. A failing store is reported once, and once more when writes
+ * succeed again, not at every flush.
  */
 import { randomUUID } from 'node:crypto';
 import type { MapsignStore, UsageDelta } from '../store/contract.js';
 import type { Outcome } from './outcome.js';
-import { ChannelBound, DEFAULT_MAX_CHANNELS, usageKey } from '../store/usage-channels.js';
+import { ChannelBound, DEFAULT_MAX_CHANNELS, OTHER_CHANNEL, usageKey } from '../store/usage-channels.js';
 
 /** Options for {@link UsageRecorder}. */
 export interface UsageRecorderOptions {
@@ -21,6 +27,8 @@ export interface UsageRecorderOptions {
   readonly flushMs?: number | undefined;
   /** Distinct channels counted per credential per day between two writes; default 100. */
   readonly maxChannels?: number | undefined;
+  /** Most distinct keys (day, credential, channel, outcome) held, besides the batch being retried; default 10000. */
+  readonly maxKeys?: number | undefined;
   readonly now?: () => number;
   readonly onError?: (message: string) => void;
 }
@@ -32,6 +40,16 @@ type Tally = Omit<UsageDelta, 'count'> & { count: number };
 interface Batch {
   readonly id: string;
   readonly deltas: readonly UsageDelta[];
+  /** Requests it counts. */
+  readonly total: number;
+}
+
+/** What the buffer holds: for `/healthz`. */
+export interface UsageStats {
+  /** Requests counted but not yet written. */
+  readonly buffered: number;
+  /** Requests whose counts were dropped because the buffer was full. */
+  readonly dropped: number;
 }
 
 /** A batching usage counter. */
@@ -41,7 +59,10 @@ export class UsageRecorder {
   readonly #onError: (message: string) => void;
   readonly #timer: NodeJS.Timeout;
   readonly #channels: ChannelBound;
+  readonly #maxKeys: number;
   #pending = new Map<string, Tally>();
+  #pendingTotal = 0;
+  #dropped = 0;
   /** The batch being written, or whose last write failed: retried first, unchanged. */
   #batch: Batch | undefined;
   #failing = false;
@@ -55,6 +76,7 @@ export class UsageRecorder {
     this.#now = options.now ?? Date.now;
     this.#onError = options.onError ?? (() => {});
     this.#channels = new ChannelBound(options.maxChannels ?? DEFAULT_MAX_CHANNELS);
+    this.#maxKeys = options.maxKeys ?? 10_000;
     this.#timer = setInterval(() => void this.flush(), options.flushMs ?? 1000);
     this.#timer.unref();
   }
@@ -67,12 +89,30 @@ export class UsageRecorder {
       this.#dayEnds = Date.UTC(Number(this.#day.slice(0, 4)), Number(this.#day.slice(5, 7)) - 1, Number(this.#day.slice(8, 10)) + 1);
     }
     const day = this.#day;
-    const folded = this.#channels.fold(day, credentialId, channel);
-    const key = usageKey({ day, credentialId, channel: folded, outcome });
+    let folded = this.#channels.fold(day, credentialId, channel);
+    let key = usageKey({ day, credentialId, channel: folded, outcome });
     // Counted in place: a request must not cost an allocation beyond its key.
-    const found = this.#pending.get(key);
+    let found = this.#pending.get(key);
+    if (found === undefined && this.#pending.size >= this.#maxKeys) {
+      // Full: a new channel of a credential already held still counts under its "(other)" row.
+      const other = usageKey({ day, credentialId, channel: OTHER_CHANNEL, outcome });
+      found = folded === '' ? undefined : this.#pending.get(other);
+      if (found === undefined) {
+        if (this.#dropped === 0) this.#onError(`Usage buffer full (${this.#maxKeys} keys): counts for new credentials, days or outcomes are dropped until the counts are written.`);
+        this.#dropped += 1;
+        return;
+      }
+      folded = OTHER_CHANNEL;
+      key = other;
+    }
+    this.#pendingTotal += 1;
     if (found === undefined) this.#pending.set(key, { day, credentialId, channel: folded, outcome, count: 1 });
     else found.count += 1;
+  }
+
+  /** Requests held (waiting for the next write, or in a batch being retried) and dropped. */
+  get stats(): UsageStats {
+    return { buffered: this.#pendingTotal + (this.#batch?.total ?? 0), dropped: this.#dropped };
   }
 
   /** Writes the pending counts; resolves when they are stored (or kept after a failure). */
@@ -81,18 +121,21 @@ export class UsageRecorder {
     return this.#flushing;
   }
 
-  /** Stops the timer and writes what is pending. */
+  /** Stops the timer and writes what is pending; says so when some could not be written. */
   async close(): Promise<void> {
     clearInterval(this.#timer);
     await this.flush();
+    const { buffered } = this.stats;
+    if (buffered > 0) this.#onError(`Closing with usage not written: ${buffered} usage counts are lost.`);
   }
 
   async #write(): Promise<void> {
     for (;;) {
       if (this.#batch === undefined) {
         if (this.#pending.size === 0) return;
-        this.#batch = { id: randomUUID(), deltas: [...this.#pending.values()] };
+        this.#batch = { id: randomUUID(), deltas: [...this.#pending.values()], total: this.#pendingTotal };
         this.#pending = new Map();
+        this.#pendingTotal = 0;
         this.#channels.clear();
       }
       try {

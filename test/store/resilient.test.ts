@@ -1,14 +1,15 @@
 /**
  * The resilient decorator around a real PostgreSQL store whose server is stopped and started:
- * cached credentials and marker keep answering, usage is buffered (merged, bounded, fair between
- * credentials) and written on return, admin operations still fail, and each state change is
- * logged exactly once.
+ * cached credentials and marker keep answering, usage writes and admin operations fail plainly
+ * while the gateway's usage recorder — the one usage buffer — keeps its counts (merged, bounded,
+ * fair between credentials) and writes them on return, and each state change is logged once.
  */
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { isStoreError } from '../../src/store/index.js';
 import { openPostgresStore } from '../../src/store/postgres.js';
 import { resilientStore } from '../../src/store/resilient.js';
+import { UsageRecorder } from '../../src/gateway/usage-recorder.js';
 import { startTestPostgres, type TestPostgres } from '../support/postgres.js';
 import { eventually } from '../support/eventually.js';
 
@@ -22,17 +23,23 @@ after(() => server?.cleanup());
 const T0 = Date.UTC(2026, 0, 10, 12);
 const day = '2026-01-10';
 
-test('while the database is down: cached reads, buffered usage, failing admin calls, one log line per change', async (t) => {
+test('while the database is down: cached reads, usage kept by the recorder, failing admin calls, one log line per change', async (t) => {
   const url = await server.createDatabase();
   const logs: string[] = [];
-  const store = resilientStore(await openPostgresStore(url, { connectTimeoutMs: 1000 }), { retryMs: 100, maxBufferedKeys: 2, log: (m) => logs.push(m) });
+  const store = resilientStore(await openPostgresStore(url, { connectTimeoutMs: 1000 }), { retryMs: 100, log: (m) => logs.push(m) });
   t.after(() => store.close());
+  // Flushed by hand, so the batches are exactly these; two keys of room besides the batch retried.
+  const usage = new UsageRecorder(store, { flushMs: 3_600_000, maxKeys: 2, now: () => T0, onError: (m) => logs.push(m) });
+  t.after(() => usage.close());
   await store.insertCredential({ id: 'gme-a', scheme: 'google', label: null, secretText: 'SECRET-ONE', createdAt: T0 });
   await store.rotateSecret('gme-a', 'SECRET-TWO', T0 + 1, T0 + 1000);
   const records = await store.loadVerifierRecords(T0 + 2);
   const marker = await store.changeMarker();
   assert.equal(store.health().database, 'ok');
 
+  const count = (credentialId: string, times: number): void => {
+    for (let i = 0; i < times; i++) usage.count(credentialId, '', 'ok');
+  };
   await server.stop();
   try {
     // Reads answer from the last good copy, less the secret whose overlap has ended since.
@@ -45,11 +52,17 @@ test('while the database is down: cached reads, buffered usage, failing admin ca
 
     // The failed batch is kept apart, to be retried as is; later usage is merged by key and
     // bounded: a third distinct key is dropped and counted.
-    const delta = (credentialId: string, count: number) => ({ day, credentialId, channel: '', outcome: 'ok', count });
-    await store.recordUsage([delta('gme-a', 2), delta('', 1)]);
-    await store.recordUsage([delta('gme-a', 3), delta('gme-z', 7)]);
-    await store.recordUsage([delta('gme-z', 1), delta('gme-y', 5)]);
-    assert.deepEqual({ ...store.health(), since: '' }, { database: 'unreachable', since: '', bufferedUsage: 14, droppedUsage: 5 });
+    count('gme-a', 2);
+    count('', 1);
+    await usage.flush();
+    count('gme-a', 3);
+    count('gme-z', 7);
+    await usage.flush();
+    count('gme-z', 1);
+    count('gme-y', 5);
+    await usage.flush();
+    assert.deepEqual(usage.stats, { buffered: 14, dropped: 5 });
+    await assert.rejects(store.recordUsage([{ day, credentialId: 'gme-a', channel: '', outcome: 'ok', count: 1 }], 'direct'), (e) => isStoreError(e, 'STORE_FAILED'), 'the store itself buffers nothing');
 
     // Admin operations fail plainly rather than pretending.
     await assert.rejects(store.revokeCredential('gme-a', T0), (e) => isStoreError(e, 'STORE_FAILED'));
@@ -61,8 +74,9 @@ test('while the database is down: cached reads, buffered usage, failing admin ca
     await server.start();
   }
 
-  // The retry timer finds the database, writes the buffer, and says so once.
-  assert.ok(await eventually(() => store.health().database === 'ok' && store.health().bufferedUsage === 0, 10_000), JSON.stringify(store.health()));
+  // The retry timer finds the database and says so once; the recorder's next flush writes all.
+  assert.ok(await eventually(() => store.health().database === 'ok', 10_000), JSON.stringify(store.health()));
+  assert.ok(await eventually(async () => (await usage.flush(), usage.stats.buffered === 0), 10_000), JSON.stringify(usage.stats));
   assert.deepEqual(await store.queryUsage({ by: 'client' }), [
     { credentialId: '', outcome: 'ok', count: 1 },
     { credentialId: 'gme-a', outcome: 'ok', count: 5 },
@@ -72,21 +86,24 @@ test('while the database is down: cached reads, buffered usage, failing admin ca
   assert.doesNotMatch(logs.join('\n'), /SECRET-ONE|SECRET-TWO/);
 });
 
-test('usage buffered by an idle gateway is written as soon as any call finds the database back', async (t) => {
+test('usage kept by an idle gateway is written at its next flush once the database is back', async (t) => {
   const url = await server.createDatabase();
-  // A probe interval longer than the test: only the gateway's own poll can find the database.
+  // A probe interval longer than the test: only the recorder's own write finds the database.
   const store = resilientStore(await openPostgresStore(url, { connectTimeoutMs: 1000 }), { retryMs: 600_000 });
   t.after(() => store.close());
+  const usage = new UsageRecorder(store, { flushMs: 3_600_000, now: () => T0 });
+  t.after(() => usage.close());
   await store.changeMarker();
   await server.stop();
   try {
-    await store.recordUsage([{ day, credentialId: 'gme-a', channel: '', outcome: 'ok', count: 4 }]);
-    assert.equal(store.health().bufferedUsage, 4);
+    for (let i = 0; i < 4; i++) usage.count('gme-a', '', 'ok');
+    await usage.flush();
+    assert.equal(usage.stats.buffered, 4);
   } finally {
     await server.start();
   }
-  await store.changeMarker();
-  assert.ok(await eventually(() => store.health().bufferedUsage === 0, 10_000), JSON.stringify(store.health()));
+  assert.ok(await eventually(async () => (await usage.flush(), usage.stats.buffered === 0), 10_000), JSON.stringify(usage.stats));
+  assert.equal(store.health().database, 'ok');
   assert.deepEqual(await store.queryUsage({ by: 'day' }), [{ day, outcome: 'ok', count: 4 }]);
 });
 
@@ -118,30 +135,38 @@ test('a refusal from the database is passed through and does not count as an out
 test('a channel flood from one credential during an outage leaves every other credential exact', async (t) => {
   const url = await server.createDatabase();
   const logs: string[] = [];
-  // Room for 40 keys, 5 channels per credential and day: the flood brings 2000 channels.
-  const store = resilientStore(await openPostgresStore(url, { connectTimeoutMs: 1000, maxChannels: 5 }), { retryMs: 100, maxBufferedKeys: 40, maxChannels: 5, log: (m) => logs.push(m) });
+  const store = resilientStore(await openPostgresStore(url, { connectTimeoutMs: 1000, maxChannels: 5 }), { retryMs: 100, log: (m) => logs.push(m) });
   t.after(() => store.close());
+  // Room for 40 keys, 5 channels per credential and day: the flood brings 2000 channels.
+  const usage = new UsageRecorder(store, { flushMs: 3_600_000, maxKeys: 40, maxChannels: 5, now: () => T0, onError: (m) => logs.push(m) });
+  t.after(() => usage.close());
   await store.changeMarker();
-  const delta = (credentialId: string, channel: string, count: number, outcome = 'ok') => ({ day, credentialId, channel, outcome, count });
+  const count = (credentialId: string, channel: string, times: number, outcome: 'ok' | 'SIGNATURE_MISMATCH' = 'ok'): void => {
+    for (let i = 0; i < times; i++) usage.count(credentialId, channel, outcome);
+  };
   const calm = ['gme-a', 'gme-b', 'key-c'];
   await server.stop();
   try {
-    await store.recordUsage(calm.map((id) => delta(id, 'web', 1)));
+    for (const id of calm) count(id, 'web', 1);
+    await usage.flush();
     for (let flush = 0; flush < 20; flush++) {
       // One gateway flush: 100 fresh channels from the flooder, ordinary counts from the others.
-      await store.recordUsage([
-        ...Array.from({ length: 100 }, (_, i) => delta('gme-flood', `f${flush}-${i}`, 1)),
-        ...calm.flatMap((id) => [delta(id, 'web', 1), delta(id, '', 2), delta(id, 'app', 1, 'SIGNATURE_MISMATCH')]),
-      ]);
+      for (let i = 0; i < 100; i++) count('gme-flood', `f${flush}-${i}`, 1);
+      for (const id of calm) {
+        count(id, 'web', 1);
+        count(id, '', 2);
+        count(id, 'app', 1, 'SIGNATURE_MISMATCH');
+      }
+      await usage.flush();
     }
     // Keys first seen after the flood still fit.
-    await store.recordUsage(calm.map((id) => delta(id, 'late', 4)));
-    assert.equal(store.health().droppedUsage, 0, logs.join('\n'));
-    assert.equal(store.health().bufferedUsage, 3 + 20 * (100 + 3 * 4) + 3 * 4);
+    for (const id of calm) count(id, 'late', 4);
+    assert.equal(usage.stats.dropped, 0, logs.join('\n'));
+    assert.equal(usage.stats.buffered, 3 + 20 * (100 + 3 * 4) + 3 * 4);
   } finally {
     await server.start();
   }
-  assert.ok(await eventually(() => store.health().database === 'ok' && store.health().bufferedUsage === 0, 10_000), JSON.stringify(store.health()));
+  assert.ok(await eventually(async () => (await usage.flush(), usage.stats.buffered === 0), 10_000), JSON.stringify(usage.stats));
   const rows = await store.queryUsage({ by: 'channel' });
   for (const id of calm) {
     assert.deepEqual(rows.filter((r) => r.credentialId === id), [
