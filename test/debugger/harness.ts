@@ -17,7 +17,7 @@ const ROOT = new URL('../../', import.meta.url);
 const ARTIFACTS = join(ROOT.pathname, 'test-artifacts', 'debugger');
 export const CHROMIUM = '/usr/bin/chromium';
 
-/** Google's official example (seed 001). */
+/** Google's official example (Google Maps Platform: Authentication and Authorization, digital signatures). */
 export const GOOGLE_EXAMPLE = {
   url: 'https://maps.googleapis.com/maps/api/geocode/json?address=New+York&client=clientID&signature=chaRF2hTJKOScPr-RQCEhZbSzIE=',
   secret: 'vNIXE0xscrmjlyV-12Nj_BvUPaw=',
