@@ -63,7 +63,7 @@ export async function explainUrl(url: string, credential?: Credential | Credenti
  * const verify = createFetchVerifier({ credentials: lookup })
  * const verdict = await verify(request)
  * if (!verdict.ok) return verdict.response
- * return fetch(verdict.upstreamUrl(env.UPSTREAM), { method: request.method, headers })
+ * return fetch(verdict.upstreamUrl(env.UPSTREAM), { method: request.method, headers: verdict.upstreamHeaders() })
  */
 export function createFetchVerifier(options: VerifierOptions): (request: Request) => Promise<FetchVerdict> {
   return createFetchVerifierOver(options, verifyUrl);

@@ -15,6 +15,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Agent, type Dispatcher } from 'undici';
+import { upstreamBase } from '../http/auth-params.js';
 import { clientResponseHeaders } from './forward-headers.js';
 
 /** Options for {@link createProxy}. */
@@ -171,8 +172,7 @@ class Exchange implements Dispatcher.DispatchHandler, Forwarding {
  * @example const upstream = createProxy({ upstream: 'http://127.0.0.1:8080', timeoutMs: 5000 })
  */
 export function createProxy(options: ProxyOptions): Proxy {
-  const url = new URL(options.upstream);
-  const origin = url.origin;
+  const { origin, basePath, host } = upstreamBase(options.upstream);
   const timeout = options.timeoutMs ?? 10_000;
   const agent = new Agent({
     connections: options.connections ?? 128,
@@ -182,8 +182,8 @@ export function createProxy(options: ProxyOptions): Proxy {
     connect: { timeout },
   });
   return {
-    host: url.host,
-    basePath: url.pathname.replace(/\/+$/, ''),
+    host,
+    basePath,
     forward(job) {
       const exchange = new Exchange(job, timeout);
       const { req } = job;

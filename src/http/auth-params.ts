@@ -50,6 +50,17 @@ function isNamed(target: string, start: number, end: number, names: readonly str
 }
 
 /**
+ * An upstream URL taken apart for forwarding: its origin, and its path without a trailing `/`
+ * as the base every target is appended to.
+ *
+ * @example upstreamBase('http://tiles.internal:8080/v1/') // { origin: 'http://tiles.internal:8080', basePath: '/v1', host: 'tiles.internal:8080' }
+ */
+export function upstreamBase(upstream: string): { readonly origin: string; readonly basePath: string; readonly host: string } {
+  const url = new URL(upstream);
+  return { origin: url.origin, basePath: url.pathname.replace(/\/+$/, ''), host: url.host };
+}
+
+/**
  * The URL to fetch upstream for a verified target: the upstream's origin and base path, then
  * the target. Never `new URL(target, upstream)`, which reads a target beginning with `//` as
  * another host.
@@ -57,6 +68,6 @@ function isNamed(target: string, start: number, end: number, names: readonly str
  * @example upstreamUrl('http://tiles.internal/v1', '//evil.example/x') // 'http://tiles.internal/v1//evil.example/x'
  */
 export function upstreamUrl(upstream: string, target: string): string {
-  const base = new URL(upstream);
-  return `${base.origin}${base.pathname.replace(/\/+$/, '')}${target}`;
+  const { origin, basePath } = upstreamBase(upstream);
+  return `${origin}${basePath}${target}`;
 }
