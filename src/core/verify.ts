@@ -33,6 +33,8 @@ export interface VerifySuccess {
   readonly secretIndex: number;
   /** The exact string the HMAC covers. */
   readonly signedString: string;
+  /** When the URL stops verifying: its signed `expires=` parameter, if it has one. */
+  readonly expiresAt?: Date | undefined;
 }
 
 /**
