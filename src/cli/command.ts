@@ -36,6 +36,16 @@ export type OptionValues<O extends OptionSpec> = {
   readonly [K in keyof O]?: (O[K] extends { readonly type: 'boolean' } ? boolean : O[K] extends { readonly multiple: true } ? string[] : string) | undefined;
 };
 
+/**
+ * How a command's options may also be set outside the command line (`settings.ts`): each in
+ * the environment, as `envPrefix` and the option's name in capitals with `_` for `-`
+ * (`--trust-proxy` → `MAPSIGN_TRUST_PROXY`), and in a JSON config file keyed by option name.
+ */
+export interface SettingsSpec {
+  /** E.g. `MAPSIGN_`. */
+  readonly envPrefix: string;
+}
+
 /** One subcommand, e.g. `sign` or `serve`. */
 export interface Command<O extends OptionSpec = OptionSpec> {
   readonly name: string;
@@ -47,6 +57,12 @@ export interface Command<O extends OptionSpec = OptionSpec> {
   readonly options: O;
   /** Paragraphs `--help` prints after the options. */
   readonly notes?: readonly string[] | undefined;
+  /**
+   * Set to take every option from the environment and a config file too (flag > environment >
+   * file > default); the command then spreads `SETTINGS_OPTIONS` (`--config`, `--print-config`)
+   * into its options, and `run` receives the values after all sources are applied.
+   */
+  readonly settings?: SettingsSpec | undefined;
   /** Command lines `--help` prints as examples, comments included. */
   readonly examples?: readonly string[] | undefined;
   /** Runs with the parsed options and the remaining arguments; resolves to the exit status. */

@@ -24,7 +24,7 @@ export type Shell = (typeof SHELLS)[number];
 const FIXED_VALUES: Readonly<Record<string, readonly string[]>> = { scheme: SCHEME_NAMES, by: ['client', 'channel', 'day'], log: ['stdout', 'none'], color: ['auto', 'always', 'never'] };
 
 /** Options whose value is a file path. */
-const PATH_OPTIONS = new Set(['input', 'output', 'secret-file', 'db', 'admin-socket', 'admin-token-file']);
+const PATH_OPTIONS = new Set(['input', 'output', 'secret-file', 'db', 'admin-socket', 'admin-token-file', 'config']);
 
 const GLOBAL = ['--help', '--version'];
 

@@ -1,10 +1,12 @@
 /**
  * `mapsign COMMAND --help`, written from the command's own data (`command.ts`): the usage
  * line, the description, one line per option with its help text in a column, `-h, --help`,
- * the notes and the examples. A command therefore cannot document an option it does not
- * parse, nor parse one it does not document.
+ * for a command with `settings` the paragraph on the environment and the config file
+ * (`settings.ts`), the notes and the examples. A command therefore cannot document an option
+ * it does not parse, nor parse one it does not document.
  */
 import type { Command, OptionDef } from './command.js';
+import { settingsHelp } from './settings.js';
 
 const HELP_OPTION: OptionDef = { type: 'boolean', short: 'h', help: 'show this help' };
 
@@ -22,7 +24,9 @@ export function renderHelp(command: Command): string {
   const options = [...Object.entries(command.options), ['help', HELP_OPTION] as const].map(([name, def]) => [label(name, def), def.help] as const);
   const width = Math.max(...options.map(([text]) => text.length)) + 2;
   const lines = options.map(([text, help]) => `  ${text.padEnd(width)}${help.split('\n').join(`\n  ${' '.repeat(width)}`)}`);
-  const sections = [`Usage: mapsign ${command.name} ${command.usage}`, command.description, `Options:\n${lines.join('\n')}`, ...(command.notes ?? [])];
+  const sections = [`Usage: mapsign ${command.name} ${command.usage}`, command.description, `Options:\n${lines.join('\n')}`];
+  if (command.settings !== undefined) sections.push(settingsHelp(command, command.settings));
+  sections.push(...(command.notes ?? []));
   if (command.examples !== undefined) sections.push(`Examples:\n${command.examples.map((example) => `  ${example}`).join('\n')}`);
   return `${sections.join('\n\n')}\n`;
 }

@@ -4,7 +4,10 @@
  * In order: a secret in the arguments is refused (`args.ts`); `-h` or `--help` anywhere before
  * `--` prints the command's help (`help.ts`) and exits 0, whatever else the line holds, so a
  * user who mistyped an option still gets the help asked for; the arguments are parsed against
- * the command's options; then `run` gets the values and the positionals.
+ * the command's options; for a command with `settings`, the environment and the config file
+ * fill in what the line left out (`settings.ts`), and `--print-config` prints the outcome and
+ * exits 0 (`settings-report.ts`); then `run` gets the values and the positionals (a usage
+ * error about an option then says which variable or file set it).
  *
  * Whatever that throws becomes an exit status and one line on stderr: a {@link UsageError} is
  * status 2 with a pointer to `--help`; a `MapsignError` (bad credential text, bad URL given as
@@ -12,11 +15,13 @@
  * {@link exitStatusFor} gives every command alike; anything else is status 1 with its message
  * only — never a stack trace, unless `MAPSIGN_DEBUG=1` asks for one. So commands may simply throw.
  */
-import type { CliIo, Command } from './command.js';
+import type { CliIo, Command, OptionSpec, OptionValues, SettingsSpec } from './command.js';
 import { isMapsignError } from '../core/index.js';
 import { isStoreError } from '../store/errors.js';
 import { asksForHelp, parseCommandArgs, refuseSecretArguments } from './args.js';
 import { renderHelp } from './help.js';
+import { resolveSettings } from './settings.js';
+import { renderSettings, withSettingSource } from './settings-report.js';
 import { escapeTerminal } from './terminal-text.js';
 import { reportUsageError, USAGE_EXIT, UsageError } from './usage-error.js';
 
@@ -33,6 +38,21 @@ export function exitStatusFor(error: unknown): number {
   return 1;
 }
 
+/** `run` with the settings from every source, or `--print-config`'s answer. */
+async function runWithSettings(command: Command, spec: SettingsSpec, flags: OptionValues<OptionSpec>, positionals: readonly string[], io: CliIo): Promise<number> {
+  const settings = await resolveSettings(command, spec, flags, io);
+  if (settings.values['print-config'] === true) {
+    io.stdout.write(renderSettings(settings));
+    return 0;
+  }
+  try {
+    // Each value has its option's type, whatever its source: the shape parseArgs gives.
+    return await command.run(settings.values as OptionValues<OptionSpec>, positionals, io);
+  } catch (error) {
+    throw error instanceof UsageError ? new UsageError(withSettingSource(error.message, settings)) : error;
+  }
+}
+
 /**
  * Runs `command` with `argv` (the arguments after its name) and returns its exit status,
  * reporting thrown errors on `io.stderr`.
@@ -47,7 +67,8 @@ export async function runCommand(command: Command, argv: readonly string[], io: 
       return 0;
     }
     const { values, positionals } = parseCommandArgs(argv, command.options);
-    return await command.run(values, positionals, io);
+    if (command.settings === undefined) return await command.run(values, positionals, io);
+    return await runWithSettings(command, command.settings, values, positionals, io);
   } catch (error) {
     if (error instanceof UsageError) return reportUsageError(io, command.name, error.message);
     if (isMapsignError(error) || isStoreError(error)) {

@@ -3,11 +3,13 @@
  * SIGTERM or SIGINT, then drains in-flight requests, writes the last usage counts and exits 0.
  * The database is created on first run. One JSON log line per request goes to stdout; notices
  * go to stderr. The admin token comes from `$MAPSIGN_ADMIN_TOKEN` or a file — never argv.
+ * Every option may also come from the environment or a config file (`../settings.ts`).
  */
 import { readFile } from 'node:fs/promises';
 import { defineCommand } from '../command.js';
 import { UsageError } from '../usage-error.js';
 import { urlOption } from '../url-option.js';
+import { SETTINGS_OPTIONS } from '../settings.js';
 import { createJsonLogger, startGateway, type ListenTarget } from '../../gateway/index.js';
 import { parseDuration } from '../../store/duration.js';
 import { describeStore, openStore } from '../../store/open.js';
@@ -79,11 +81,13 @@ function methodsOption(values: readonly string[] | undefined): string[] | undefi
 export const serve = defineCommand({
   name: 'serve',
   usage: '--upstream URL [options]',
+  settings: { envPrefix: 'MAPSIGN_' },
   description: `Verify every request's signature, then forward it to the upstream; refuse the rest with a 403
 that says why. Stops cleanly on SIGTERM, SIGINT (Ctrl-C) or SIGHUP: in-flight requests finish
 (up to --drain), usage counts are written, and the exit status is 0; a repeated signal during
 the drain is noted and ignored.`,
   options: {
+    ...SETTINGS_OPTIONS,
     upstream: { type: 'string', value: 'URL', help: 'the map service to protect, e.g. http://127.0.0.1:8080 (required)' },
     port: { type: 'string', value: 'N', help: 'port to listen on (default 8787)' },
     host: { type: 'string', value: 'ADDR', help: 'address to listen on (default 127.0.0.1; 0.0.0.0 for every interface)' },
