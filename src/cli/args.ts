@@ -9,7 +9,7 @@
  */
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import type { OptionSpec, OptionValues } from './command.js';
-import { didYouMean } from './suggest.js';
+import { didYouMean } from '../core/suggest.js';
 import { UsageError } from './usage-error.js';
 
 /** What to say instead of accepting a secret in the arguments. */

@@ -12,7 +12,7 @@
  */
 import { readFile, stat } from 'node:fs/promises';
 import type { OptionDef, OptionSpec } from './command.js';
-import { suggest } from './suggest.js';
+import { suggest } from '../core/suggest.js';
 import { hasUrlPassword } from './url-password.js';
 import { UsageError } from './usage-error.js';
 

@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs';
 import type { CliIo } from './command.js';
 import { COMMANDS } from './commands/index.js';
 import { runCommand } from './run-command.js';
-import { didYouMean } from './suggest.js';
+import { didYouMean } from '../core/suggest.js';
 import { reportUsageError } from './usage-error.js';
 import { SCHEME_NAMES } from '../core/schemes/index.js';
 

@@ -5,7 +5,7 @@
 import { isMapsignError } from '../core/errors.js';
 import { getScheme, SCHEME_NAMES } from '../core/schemes/index.js';
 import type { Scheme } from '../core/schemes/scheme.js';
-import { didYouMean } from './suggest.js';
+import { didYouMean } from '../core/suggest.js';
 import { UsageError } from './usage-error.js';
 
 /** The `--scheme NAME` option. */

@@ -5,7 +5,7 @@
  * `false`) turns colour on even through a pipe and wins over `NO_COLOR`, as in Node itself.
  */
 import type { CliIo } from './command.js';
-import { didYouMean } from './suggest.js';
+import { didYouMean } from '../core/suggest.js';
 import { UsageError } from './usage-error.js';
 
 /** Text styles; each returns its input unchanged when colour is off. */

@@ -1,68 +1,96 @@
 /**
- * The admin HTTP API: the credential operations of `mapsign credentials` and the usage report
- * of `mapsign usage`, for automation. It is a separate `fetch`-style handler, served on its own
- * port or unix socket so it never shares a listener with public traffic, and every request
+ * The admin HTTP API: the credential operations of `mapsign credentials`, the usage report of
+ * `mapsign usage` and the audit trail of `mapsign audit`, for automation. It is a separate
+ * `fetch`-style handler, served on its own port or unix socket so it never shares a listener
+ * with public traffic, and every request — `/openapi.json` and the extra `routes` included —
  * needs `Authorization: Bearer <admin token>` (compared in constant time).
  *
- *   GET  /credentials                 list (no secrets)
- *   POST /credentials                 {scheme, id?, label?} → 201 with the secret, shown once
- *   GET  /credentials/:id             one credential (no secrets)
- *   POST /credentials/:id/rotate      {overlap?: "24h"} → the new secret, shown once
- *   POST /credentials/:id/revoke      → the revoked credential
- *   GET  /usage?since=YYYY-MM-DD&by=client|channel|day
+ *   GET   /credentials                 list (no secrets)
+ *   POST  /credentials                 {scheme, id?, label?} → 201 with the secret, shown once
+ *   GET   /credentials/:id             one credential (no secrets)
+ *   POST  /credentials/:id/rotate      {overlap?: "24h"} → the new secret, shown once
+ *   POST  /credentials/:id/revoke      → the revoked credential
+ *   GET   /usage?since=YYYY-MM-DD&by=client|channel|day
+ *   GET   /audit?since=24h&until=…&limit=N
+ *   GET   /openapi.json                this API as OpenAPI 3.1 (built from the same route table)
+ *
+ * Requests are validated strictly (`admin-request.ts`) and every error has the one shape of
+ * the gateway's JSON refusals, `{"error":{"status","reason","message","field"?}}`. Each action
+ * is audited with the client's address as its source; failed authentication is audited too,
+ * folded per address and minute (`admin-auth-audit.ts`).
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
-import { SCHEME_LIST } from '../core/schemes/index.js';
-import type { MapsignStore, UsageGrouping } from '../store/contract.js';
-import { createCredential, DEFAULT_OVERLAP_MS, rotateCredential } from '../store/credential-ops.js';
-import { MAX_OVERLAP_MS, parseDuration } from '../store/duration.js';
-import { parseUsageDay } from '../store/usage-query.js';
+import { errorJson, type ErrorFields } from '../http/error-body.js';
+import type { AuditEntry, MapsignStore } from '../store/contract.js';
 import { isStoreError, StoreError, type StoreErrorCode } from '../store/errors.js';
-import { buildUsageReport } from '../store/usage-report.js';
-import type { FetchHandler } from './node-server.js';
+import { AuthFailureAudit } from './admin-auth-audit.js';
+import { openApiDocument } from './admin-openapi.js';
+import { AdminError, readBody, readQuery } from './admin-request.js';
+import { ADMIN_ROUTES, type AdminRoute } from './admin-routes.js';
+import type { ClientInfo, FetchHandler } from './node-server.js';
 
 /** Options for {@link createAdminApi}. */
 export interface AdminApiOptions {
   readonly store: MapsignStore;
   /** The bearer token; at least 16 characters. */
   readonly token: string;
+  /** Extra pages on the admin listener (`/metrics`, …): exact path → handler, for GET, behind the same token. */
+  readonly routes?: Readonly<Record<string, FetchHandler>> | undefined;
+  /** Told each audit entry once stored (the gateway writes it as a JSON line to stderr). */
+  readonly onAudit?: ((entry: AuditEntry) => void) | undefined;
+  /** Told what an operator should know: an audit entry not stored, an unexpected error. */
+  readonly warn?: ((message: string) => void) | undefined;
+  /** The window failed authentication is folded over, per address; default one minute. */
+  readonly authFailureWindowMs?: number | undefined;
+}
+
+/** The admin API: a `fetch`-style handler, and `close()` to write the failed-auth counts still pending. */
+export interface AdminApi extends FetchHandler {
+  close(): Promise<void>;
 }
 
 const STATUS: Readonly<Record<StoreErrorCode, number>> = { CREDENTIAL_EXISTS: 409, CREDENTIAL_NOT_FOUND: 404, CREDENTIAL_REVOKED: 409, DRIVER_MISSING: 500, INVALID_INPUT: 400, STORE_FAILED: 500 };
+const HEADERS = { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' };
 
 function json(status: number, value: unknown): Response {
-  return new Response(`${JSON.stringify(value, null, 2)}\n`, { status, headers: { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' } });
+  return new Response(`${JSON.stringify(value, null, 2)}\n`, { status, headers: HEADERS });
+}
+
+function errorResponse(error: ErrorFields, headers: Readonly<Record<string, string>> = {}): Response {
+  return new Response(errorJson(error), { status: error.status, headers: { ...HEADERS, ...headers } });
 }
 
 function digest(text: string): Buffer {
   return createHash('sha256').update(text).digest();
 }
 
-async function readJson(request: Request): Promise<Record<string, unknown>> {
-  const text = await request.text();
-  if (text.trim() === '') return {};
-  try {
-    const value: unknown = JSON.parse(text);
-    if (value !== null && typeof value === 'object' && !Array.isArray(value)) return value as Record<string, unknown>;
-  } catch {
-    // Reported below.
-  }
-  throw new StoreError('INVALID_INPUT', 'The request body must be a JSON object.');
-}
-
-function optionalString(body: Record<string, unknown>, name: string): string | undefined {
-  const value = body[name];
-  if (value === undefined || value === null) return undefined;
-  if (typeof value !== 'string') throw new StoreError('INVALID_INPUT', `"${name}" must be a string.`);
-  return value;
-}
-
 function decodePart(part: string): string {
   try {
     return decodeURIComponent(part);
   } catch {
-    throw new StoreError('INVALID_INPUT', 'The path has a malformed percent-escape.');
+    throw new AdminError(400, 'INVALID_INPUT', 'The path has a malformed percent-escape.');
   }
+}
+
+/** The path parameters when `parts` fit the template, else `undefined`. */
+function match(template: string, parts: readonly string[]): Record<string, string> | undefined {
+  const pattern = template.split('/').filter((part) => part !== '');
+  if (pattern.length !== parts.length) return undefined;
+  const params: Record<string, string> = {};
+  for (const [i, part] of pattern.entries()) {
+    const name = /^\{(\w+)\}$/.exec(part)?.[1];
+    if (name !== undefined) params[name] = parts[i]!;
+    else if (part !== parts[i]) return undefined;
+  }
+  return params;
+}
+
+/** Turns any failure into the error shape; unexpected ones are told to `warn`, never sent. */
+function failure(error: unknown, warn: (message: string) => void): Response {
+  if (error instanceof AdminError) return errorResponse(error, error.allow === undefined ? {} : { allow: error.allow });
+  if (isStoreError(error)) return errorResponse({ status: STATUS[error.code], reason: error.code, message: error.message });
+  warn(`An admin request failed: ${(error as Error).message}`);
+  return errorResponse({ status: 500, reason: 'INTERNAL', message: 'The admin request failed; see the gateway log.' });
 }
 
 /**
@@ -70,63 +98,57 @@ function decodePart(part: string): string {
  *
  * @example await serveFetch(createAdminApi({ store, token: process.env.MAPSIGN_ADMIN_TOKEN! }), { path: '/run/mapsign-admin.sock' })
  */
-export function createAdminApi(options: AdminApiOptions): FetchHandler {
+export function createAdminApi(options: AdminApiOptions): AdminApi {
   if (options.token.length < 16) throw new StoreError('INVALID_INPUT', 'The admin token must be at least 16 characters; generate one with `openssl rand -hex 32`.');
   const expected = digest(`Bearer ${options.token}`);
   const { store } = options;
-  const route = async (request: Request): Promise<Response> => {
-    const url = new URL(request.url);
-    const parts = url.pathname.split('/').filter((part) => part !== '').map(decodePart);
-    const method = request.method;
-    if (parts[0] === 'usage' && parts.length === 1 && method === 'GET') {
-      const by = (url.searchParams.get('by') ?? 'client') as UsageGrouping;
-      if (!['client', 'channel', 'day'].includes(by)) throw new StoreError('INVALID_INPUT', 'by must be client, channel or day.');
-      const since = url.searchParams.get('since') ?? undefined;
-      if (since !== undefined) parseUsageDay(since, 'since');
-      return json(200, buildUsageReport(await store.queryUsage({ by, since }), by));
-    }
-    if (parts[0] !== 'credentials' || parts.length > 3) return json(404, { error: { code: 'NOT_FOUND', message: 'No such admin endpoint; see the README section "Admin API".' } });
-    const id = parts[1];
-    if (id === undefined && method === 'GET') return json(200, await store.listCredentials());
-    if (id === undefined && method === 'POST') {
-      const body = await readJson(request);
-      const scheme = optionalString(body, 'scheme');
-      if (scheme === undefined) throw new StoreError('INVALID_INPUT', `"scheme" is required: ${SCHEME_LIST}.`);
-      const chosenId = optionalString(body, 'id');
-      const label = optionalString(body, 'label');
-      const issued = await createCredential(store, { scheme, id: chosenId, label });
-      return json(201, { ...issued.credential, issued: issued.text });
-    }
-    if (id !== undefined && parts.length === 2 && method === 'GET') {
-      const found = await store.getCredential(id);
-      if (found === undefined) throw new StoreError('CREDENTIAL_NOT_FOUND', `No credential with id ${id}.`);
-      return json(200, found);
-    }
-    if (id !== undefined && parts[2] === 'rotate' && method === 'POST') {
-      const overlap = optionalString(await readJson(request), 'overlap');
-      const overlapMs = overlap === undefined ? DEFAULT_OVERLAP_MS : parseDuration(overlap, 'overlap', { max: MAX_OVERLAP_MS });
-      const issued = await rotateCredential(store, id, { overlapMs });
-      return json(200, { ...issued.credential, issued: issued.text });
-    }
-    if (id !== undefined && parts[2] === 'revoke' && method === 'POST') {
-      await store.revokeCredential(id, Date.now());
-      return json(200, await store.getCredential(id));
-    }
-    return json(405, { error: { code: 'METHOD_NOT_ALLOWED', message: `${method} is not supported on ${url.pathname}.` } });
+  const warn = options.warn ?? (() => {});
+  const extra = options.routes ?? {};
+  const document = openApiDocument(ADMIN_ROUTES, Object.keys(extra));
+  const pages: Readonly<Record<string, FetchHandler>> = {
+    ...extra,
+    '/openapi.json': async (request) => {
+      readQuery(new URL(request.url), {});
+      return json(200, document);
+    },
   };
-  return async (request) => {
+  const authFailures = new AuthFailureAudit(store, { context: { onEntry: options.onAudit, warn }, windowMs: options.authFailureWindowMs });
+
+  const route = async (request: Request, source: string, client: ClientInfo | undefined): Promise<Response> => {
+    const url = new URL(request.url);
+    const page = Object.hasOwn(pages, url.pathname) ? pages[url.pathname] : undefined;
+    if (page !== undefined) {
+      // Extra pages are read-only, as the document describes them.
+      if (request.method !== 'GET') throw new AdminError(405, 'METHOD_NOT_ALLOWED', `${request.method} is not supported on ${url.pathname}; use GET.`, { allow: 'GET' });
+      return page(request, client);
+    }
+    const parts = url.pathname.split('/').filter((part) => part !== '').map(decodePart);
+    const matching = ADMIN_ROUTES.map((candidate) => [candidate, match(candidate.path, parts)] as const).filter((pair): pair is [AdminRoute, Record<string, string>] => pair[1] !== undefined);
+    if (matching.length === 0) throw new AdminError(404, 'NOT_FOUND', 'No such admin endpoint; GET /openapi.json lists them (see also the README section "Admin API").');
+    const found = matching.find(([candidate]) => candidate.method === request.method);
+    if (found === undefined) {
+      const allow = matching.map(([candidate]) => candidate.method).join(', ');
+      throw new AdminError(405, 'METHOD_NOT_ALLOWED', `${request.method} is not supported on ${url.pathname}; use ${allow}.`, { allow });
+    }
+    const [chosen, params] = found;
+    const query = readQuery(url, chosen.query ?? {});
+    const body = chosen.body === undefined ? {} : await readBody(request, chosen.body);
+    const audit = { actor: 'admin-api', source, onEntry: options.onAudit, warn } as const;
+    return json(chosen.success.status, await chosen.handle({ store, audit, params, query, body }));
+  };
+
+  const handler = async (request: Request, client?: ClientInfo): Promise<Response> => {
+    const source = client?.address ?? 'unknown';
     const given = digest(request.headers.get('authorization') ?? '');
     if (!timingSafeEqual(given, expected)) {
-      return new Response('{"error":{"code":"UNAUTHORIZED","message":"Send Authorization: Bearer <admin token>."}}\n', {
-        status: 401,
-        headers: { 'content-type': 'application/json', 'www-authenticate': 'Bearer' },
-      });
+      authFailures.failed(source);
+      return errorResponse({ status: 401, reason: 'UNAUTHORIZED', message: 'Send Authorization: Bearer <admin token>.' }, { 'www-authenticate': 'Bearer' });
     }
     try {
-      return await route(request);
+      return await route(request, source, client);
     } catch (error) {
-      if (isStoreError(error)) return json(STATUS[error.code], { error: { code: error.code, message: error.message } });
-      return json(500, { error: { code: 'INTERNAL', message: 'The admin request failed; see the gateway log.' } });
+      return failure(error, warn);
     }
   };
+  return Object.assign(handler, { close: () => authFailures.close() });
 }

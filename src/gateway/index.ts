@@ -11,11 +11,12 @@
  * import { createExpressMiddleware } from 'mapsign/gateway'
  * app.use(createExpressMiddleware({ credentials: { scheme: 'google', id: 'gme-acme', secrets: [secret] } }))
  */
-export { createAdminApi, type AdminApiOptions } from './admin-api.js';
+export { createAdminApi, type AdminApi, type AdminApiOptions } from './admin-api.js';
+export { createAuditLogger } from './audit-log.js';
 export { CredentialCache, type CacheOptions } from './credential-cache.js';
 export { createGateway, type Gateway, type GatewayOptions } from './handler.js';
 export { createExpressMiddleware, createFastifyPlugin, createWebMiddleware, type ExpressRequestLike, type FastifyLike, type FastifyReplyLike, type NodeRequestLike, type NodeResponseLike } from './middleware.js';
-export type { FetchHandler, ListenTarget } from './node-server.js';
+export type { ClientInfo, FetchHandler, ListenTarget } from './node-server.js';
 export type { Outcome } from './outcome.js';
 export type { RefusalThrottleOptions } from './refusal-throttle.js';
 export { createJsonLogger, type RequestLogEntry, type RequestLogger } from './request-log.js';

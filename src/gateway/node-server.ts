@@ -8,8 +8,14 @@ import { createServer, type IncomingMessage, type RequestListener, type Server, 
 import type { AddressInfo } from 'node:net';
 import { Readable } from 'node:stream';
 
-/** A `fetch`-style handler, for routes off the hot path. */
-export type FetchHandler = (request: Request) => Promise<Response>;
+/** What a `fetch`-style handler may know of the connection besides the request. */
+export interface ClientInfo {
+  /** The peer's address, or `unix socket` for a unix socket (which has none). */
+  readonly address: string;
+}
+
+/** A `fetch`-style handler, for routes off the hot path; `client` is given when served by Node. */
+export type FetchHandler = (request: Request, client?: ClientInfo) => Promise<Response>;
 
 /** Where to listen: a TCP port (0 for any) on a host, or a unix socket path. */
 export type ListenTarget = { readonly port: number; readonly host?: string | undefined } | { readonly path: string };
@@ -85,7 +91,7 @@ export function answerWithFetch(handler: FetchHandler, req: IncomingMessage, res
     res.writeHead(400, { 'content-type': 'text/plain; charset=utf-8' }).end('400 Bad Request: the request cannot be parsed.\n');
     return;
   }
-  handler(request).then((response) => send(response, res)).catch(failed);
+  handler(request, { address: req.socket.remoteAddress ?? 'unix socket' }).then((response) => send(response, res)).catch(failed);
 }
 
 /**

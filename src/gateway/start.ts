@@ -10,7 +10,7 @@
  */
 import { createServer } from 'node:http';
 import type { MapsignStore } from '../store/contract.js';
-import { createAdminApi } from './admin-api.js';
+import { createAdminApi, type AdminApi, type AdminApiOptions } from './admin-api.js';
 import { CredentialCache } from './credential-cache.js';
 import { createGateway } from './handler.js';
 import { listenOn, serveFetch, type FetchHandler, type ListenTarget, type RunningServer } from './node-server.js';
@@ -38,8 +38,8 @@ export interface StartOptions {
   readonly silentConnectionMs?: number | undefined;
   /** Delays refusals on connections that keep getting them; default on, `{ maxDelayMs: 0 }` turns it off. */
   readonly refusalThrottle?: RefusalThrottleOptions | undefined;
-  /** Admin API listener and bearer token; both or neither. */
-  readonly admin?: { readonly listen: ListenTarget; readonly token: string } | undefined;
+  /** Admin API listener and bearer token (both or neither), its extra pages and where its audit lines go. */
+  readonly admin?: Pick<AdminApiOptions, 'token' | 'routes' | 'onAudit'> & { readonly listen: ListenTarget } | undefined;
   readonly routes?: Readonly<Record<string, FetchHandler>> | undefined;
   readonly log?: RequestLogger | undefined;
   /** Problems worth an operator's attention (store unreadable, usage not written). */
@@ -107,11 +107,13 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
   // A store that announces changes (PostgreSQL NOTIFY) refreshes the cache at once, not at the next poll.
   const unfollow = followChanges(store, cache);
   const servers: RunningServer[] = [];
+  const admin: AdminApi | undefined = options.admin === undefined ? undefined : createAdminApi({ ...options.admin, store, warn });
   try {
     servers.push(await listenOn(server, options.listen));
-    if (options.admin !== undefined) servers.push(await serveFetch(createAdminApi({ store, token: options.admin.token }), options.admin.listen));
+    if (admin !== undefined) servers.push(await serveFetch(admin, options.admin!.listen));
   } catch (error) {
     await Promise.all(servers.map((running) => running.close(0)));
+    await admin?.close();
     unfollow();
     cache.close();
     await usage.close();
@@ -131,6 +133,8 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
     gateway.abortInFlight();
     await gateway.close();
     const left = (): number => Math.max(MIN_CLOSE_MS, deadline - Date.now());
+    // The failed-auth counts still folded in memory are written before the store closes.
+    if (admin !== undefined && !(await within(admin.close(), left()))) warn('The last failed admin authentications could not be audited before the drain deadline.');
     if (!(await within(usage.close(), left()))) warn('The last usage counts could not be written before the drain deadline.');
     if (!(await within(store.close(), left()))) warn('The database did not close before the drain deadline; exiting anyway.');
   };

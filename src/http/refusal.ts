@@ -9,6 +9,7 @@
  */
 import type { VerifyFailure } from '../core/verify.js';
 import type { VerifyReason } from '../core/verify-reasons.js';
+import { errorJson } from './error-body.js';
 import { RULE_MESSAGES, RULE_STATUS, type RuleReason } from './request-rules.js';
 
 /** Every reason a request is refused: a shape rule or a verification failure. */
@@ -84,9 +85,7 @@ export function renderRefusal(refusal: Refusal, json: boolean): RefusalBody {
   };
   if (refusal.allow !== undefined) headers['allow'] = refusal.allow;
   if (json) {
-    // JSON leaves out the fields that are undefined.
-    const error = { status, reason: refusal.reason, message: refusal.message, checked: refusal.signedString, credential: refusal.credentialId };
-    return { status, headers, body: `${JSON.stringify({ error })}\n` };
+    return { status, headers, body: errorJson({ status, reason: refusal.reason, message: refusal.message, checked: refusal.signedString, credential: refusal.credentialId }) };
   }
   const lines = [`${status} ${TITLES[status] ?? 'Error'}: ${refusal.reason}`, refusal.message];
   if (refusal.signedString !== undefined) lines.push(`The server checked the signature against: ${refusal.signedString}`);

@@ -2,8 +2,8 @@
  * The store contract: what the gateway, the CLI and the admin API need from a database.
  *
  * Credentials (with every secret and its expiry, so a rotation can overlap), revocation, usage
- * counters written in batches, and a cheap change marker the gateway polls to refresh its
- * in-memory credential cache. Every method is asynchronous so that a networked database
+ * counters written in batches, an append-only audit trail of admin actions, and a cheap change
+ * marker the gateway polls to refresh its in-memory credential cache. Every method is asynchronous so that a networked database
  * (PostgreSQL) implements the same interface; the SQLite implementation and any
  * other run the same shared suite (`test/store/store-suite.ts`).
  */
@@ -80,6 +80,41 @@ export interface UsageQuery {
   readonly by: UsageGrouping;
 }
 
+/** What an audit entry records: an admin action, or refused admin authentication. */
+export type AuditAction = 'create' | 'update' | 'rotate' | 'revoke' | 'auth_failed';
+
+/** Who acted: the admin API (source: the client address), the CLI (source: the OS user), or a library caller. */
+export type AuditActor = 'admin-api' | 'cli' | 'library';
+
+/** One audit entry. Never holds a secret: details are names, durations and counts. */
+export interface AuditEntry {
+  /** Milliseconds since the epoch. */
+  readonly time: number;
+  readonly actor: AuditActor;
+  /** The client address (admin API) or the OS user (CLI). */
+  readonly source: string;
+  readonly action: AuditAction;
+  /** The credential acted on, or `null` (failed authentication, a create that chose no id). */
+  readonly credentialId: string | null;
+  /** `ok`, or the error code the action failed with. */
+  readonly outcome: string;
+  /** How many events this entry stands for: 1, or more for failed authentication folded per minute. */
+  readonly count: number;
+  /** What else matters, without any secret: e.g. `{ overlap: '1h' }`, `{ fields: ['label'] }`. */
+  readonly details: Readonly<Record<string, string | number | boolean | readonly string[]>>;
+}
+
+/** An audit query: entries with `since <= time < until`, the newest `limit`, returned oldest first. */
+export interface AuditQuery {
+  readonly since?: number | undefined;
+  readonly until?: number | undefined;
+  /** At most this many entries (the newest); default and maximum {@link MAX_AUDIT_LIMIT}. */
+  readonly limit?: number | undefined;
+}
+
+/** The most audit entries one query returns. */
+export const MAX_AUDIT_LIMIT = 10_000;
+
 /**
  * A database of credentials and usage.
  *
@@ -115,5 +150,9 @@ export interface MapsignStore {
   recordUsage(deltas: readonly UsageDelta[], batchId?: string): Promise<void>;
   /** Usage totals, grouped. */
   queryUsage(query: UsageQuery): Promise<UsageRow[]>;
+  /** Stores one audit entry. */
+  appendAudit(entry: AuditEntry): Promise<void>;
+  /** Audit entries in a time range, oldest first (see {@link AuditQuery}). */
+  listAudit(query: AuditQuery): Promise<AuditEntry[]>;
   close(): Promise<void>;
 }

@@ -64,6 +64,21 @@ const MIGRATIONS: readonly string[] = [
   CREATE TABLE mapsign.usage_batches (id TEXT COLLATE "C" PRIMARY KEY, applied_at BIGINT NOT NULL);
   CREATE INDEX usage_batches_applied_at ON mapsign.usage_batches (applied_at);
   `,
+  // The audit trail: one row per admin action (or per source and minute of failed admin auth).
+  `
+  CREATE TABLE mapsign.audit (
+    id BIGSERIAL PRIMARY KEY,
+    time BIGINT NOT NULL,
+    actor TEXT COLLATE "C" NOT NULL,
+    source TEXT COLLATE "C" NOT NULL,
+    action TEXT COLLATE "C" NOT NULL,
+    credential_id TEXT COLLATE "C",
+    outcome TEXT COLLATE "C" NOT NULL,
+    count BIGINT NOT NULL,
+    details TEXT NOT NULL
+  );
+  CREATE INDEX audit_time ON mapsign.audit (time);
+  `,
 ];
 
 /** The schema version this build writes. */

@@ -13,7 +13,8 @@
 import type pg from 'pg';
 import { pgDriver } from './drivers.js';
 import type { SchemeName } from '../core/credential.js';
-import type { CredentialInfo, MapsignStore, NewCredential, UsageDelta, UsageQuery, UsageRow, VerifierRecord } from './contract.js';
+import type { AuditEntry, AuditQuery, CredentialInfo, MapsignStore, NewCredential, UsageDelta, UsageQuery, UsageRow, VerifierRecord } from './contract.js';
+import { AUDIT_COLUMNS, auditBounds, auditValues, toAuditEntry, type AuditRow } from './audit-rows.js';
 import { BATCH_PRUNE_EVERY_MS, toUsageRow, usageColumns } from './usage-query.js';
 import { ChannelBound, DEFAULT_MAX_CHANNELS } from './usage-channels.js';
 import { claimBatch, foldChannels, pruneBatches, upsertUsage } from './postgres-usage.js';
@@ -175,6 +176,19 @@ class PostgresStore implements MapsignStore, ChangeNotifier {
       query.since ?? '',
     ]);
     return rows.map(toUsageRow);
+  }
+
+  async appendAudit(entry: AuditEntry): Promise<void> {
+    await this.#run((client) => client.query(`INSERT INTO mapsign.audit (${AUDIT_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`, auditValues(entry)));
+  }
+
+  async listAudit(query: AuditQuery): Promise<AuditEntry[]> {
+    const { since, until, limit } = auditBounds(query);
+    const rows = await this.#query<AuditRow>(
+      `SELECT * FROM (SELECT id, ${AUDIT_COLUMNS} FROM mapsign.audit WHERE time >= $1 AND time < $2 ORDER BY time DESC, id DESC LIMIT $3) newest ORDER BY time, id`,
+      [since, until, limit],
+    );
+    return rows.map(toAuditEntry);
   }
 
   async close(): Promise<void> {

@@ -14,7 +14,7 @@
  * State changes are logged once each (never per request, never a secret), and `health()`
  * reports them for `/healthz`.
  */
-import type { CredentialInfo, MapsignStore, NewCredential, UsageDelta, UsageQuery, UsageRow, VerifierRecord } from './contract.js';
+import type { AuditEntry, AuditQuery, CredentialInfo, MapsignStore, NewCredential, UsageDelta, UsageQuery, UsageRow, VerifierRecord } from './contract.js';
 import { isStoreError } from './errors.js';
 import { isChangeNotifier, type ChangeNotifier } from './postgres-changes.js';
 
@@ -103,6 +103,8 @@ export function resilientStore(inner: MapsignStore, options: ResilientOptions = 
     rotateSecret: (id: string, secretText: string, now: number, overlapUntil: number) => attempt(() => inner.rotateSecret(id, secretText, now, overlapUntil)),
     revokeCredential: (id: string, now: number) => attempt(() => inner.revokeCredential(id, now)),
     queryUsage: (query: UsageQuery): Promise<UsageRow[]> => attempt(() => inner.queryUsage(query)),
+    appendAudit: (entry: AuditEntry) => attempt(() => inner.appendAudit(entry)),
+    listAudit: (query: AuditQuery): Promise<AuditEntry[]> => attempt(() => inner.listAudit(query)),
     async loadVerifierRecords(now) {
       try {
         records = await attempt(() => inner.loadVerifierRecords(now));

@@ -50,6 +50,21 @@ const MIGRATIONS: readonly string[] = [
   CREATE TABLE usage_batches (id TEXT PRIMARY KEY, applied_at INTEGER NOT NULL) WITHOUT ROWID;
   CREATE INDEX usage_batches_applied_at ON usage_batches (applied_at);
   `,
+  // The audit trail: one row per admin action (or per source and minute of failed admin auth).
+  `
+  CREATE TABLE audit (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    time INTEGER NOT NULL,
+    actor TEXT NOT NULL,
+    source TEXT NOT NULL,
+    action TEXT NOT NULL,
+    credential_id TEXT,
+    outcome TEXT NOT NULL,
+    count INTEGER NOT NULL,
+    details TEXT NOT NULL
+  );
+  CREATE INDEX audit_time ON audit (time);
+  `,
 ];
 
 /** The schema version this build writes. */

@@ -13,7 +13,8 @@ import { closeSync, existsSync, openSync } from 'node:fs';
 import type BetterSqlite3 from 'better-sqlite3';
 import { sqliteDriver } from './drivers.js';
 import type { SchemeName } from '../core/credential.js';
-import type { CredentialInfo, MapsignStore, NewCredential, SecretInfo, UsageDelta, UsageQuery, UsageRow, VerifierRecord } from './contract.js';
+import type { AuditEntry, AuditQuery, CredentialInfo, MapsignStore, NewCredential, SecretInfo, UsageDelta, UsageQuery, UsageRow, VerifierRecord } from './contract.js';
+import { AUDIT_COLUMNS, auditBounds, auditValues, toAuditEntry, type AuditRow } from './audit-rows.js';
 import { BATCH_PRUNE_EVERY_MS, BATCH_RETENTION_MS, toUsageRow, usageColumns } from './usage-query.js';
 import { ChannelBound, DEFAULT_MAX_CHANNELS, foldUsage } from './usage-channels.js';
 import { credentialErrors, StoreError } from './errors.js';
@@ -189,6 +190,18 @@ class SqliteStore implements MapsignStore {
       .prepare<[string], Record<string, string | number>>(`SELECT ${list}, SUM(count) AS count FROM usage WHERE day >= ? GROUP BY ${list} ORDER BY ${list}`)
       .all(query.since ?? '');
     return rows.map(toUsageRow);
+  }
+
+  async appendAudit(entry: AuditEntry): Promise<void> {
+    this.#locked(() => this.#db.prepare(`INSERT INTO audit (${AUDIT_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`).run(...auditValues(entry)));
+  }
+
+  async listAudit(query: AuditQuery): Promise<AuditEntry[]> {
+    const { since, until, limit } = auditBounds(query);
+    const rows = this.#db
+      .prepare<[number, number, number], AuditRow>(`SELECT * FROM (SELECT id, ${AUDIT_COLUMNS} FROM audit WHERE time >= ? AND time < ? ORDER BY time DESC, id DESC LIMIT ?) ORDER BY time, id`)
+      .all(since, until, limit);
+    return rows.map(toAuditEntry);
   }
 
   async close(): Promise<void> {

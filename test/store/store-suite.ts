@@ -5,8 +5,8 @@
  */
 import assert from 'node:assert/strict';
 import { afterEach, beforeEach, describe, test } from 'node:test';
-import type { MapsignStore } from '../../src/store/index.js';
-import { isStoreError } from '../../src/store/index.js';
+import type { AuditEntry, MapsignStore } from '../../src/store/index.js';
+import { createCredential, isStoreError, revokeCredential, rotateCredential } from '../../src/store/index.js';
 
 /** Opens a fresh, empty store; a second call with the same `shared` handle opens the same database. */
 export interface StoreFactory {
@@ -170,6 +170,58 @@ export function runStoreSuite(name: string, makeFactory: () => Promise<StoreFact
       assert.deepEqual(rows.filter((r) => r.credentialId === 'gme-calm'), [{ credentialId: 'gme-calm', channel: 'web', outcome: 'ok', count: 5 }]);
       const totals = await store.queryUsage({ by: 'client', since: day });
       assert.deepEqual(totals.find((r) => r.credentialId === 'gme-flood' && r.outcome === 'ok'), { credentialId: 'gme-flood', outcome: 'ok', count: 99 + 4 * 2 + 7 + 1 + 7 }, 'the total stays exact');
+    });
+
+    test('audit entries are stored with their details and listed by time range, oldest first, the newest `limit`', async () => {
+      const entry = (time: number, action: AuditEntry['action'], details: AuditEntry['details'] = {}): AuditEntry => ({
+        time,
+        actor: 'admin-api',
+        source: '127.0.0.1',
+        action,
+        credentialId: action === 'auth_failed' ? null : 'gme-a',
+        outcome: action === 'auth_failed' ? 'UNAUTHORIZED' : 'ok',
+        count: action === 'auth_failed' ? 7 : 1,
+        details,
+      });
+      const entries = [entry(T0, 'create', { scheme: 'google', fields: ['label'] }), entry(T0 + HOUR, 'rotate', { overlapMs: HOUR }), entry(T0 + 2 * HOUR, 'auth_failed')];
+      for (const e of entries.slice(0, 2)) await store.appendAudit(e);
+      const other = await factory.reopen();
+      try {
+        await other.appendAudit(entries[2]!);
+      } finally {
+        await other.close();
+      }
+      assert.deepEqual(await store.listAudit({}), entries);
+      assert.deepEqual(await store.listAudit({ since: T0 + HOUR, until: T0 + 2 * HOUR }), [entries[1]], 'since is inclusive, until exclusive');
+      assert.deepEqual(await store.listAudit({ limit: 2 }), entries.slice(1), 'the newest two, oldest first');
+      assert.deepEqual(await store.listAudit({ since: T0 + 3 * HOUR }), []);
+      for (const limit of [0, 10_001, 1.5]) await assert.rejects(store.listAudit({ limit }), (e) => isStoreError(e, 'INVALID_INPUT') && /limit must be a whole number from 1 to 10000/.test(e.message), String(limit));
+    });
+
+    test('the credential operations audit each action once, with its outcome, and never a secret', async () => {
+      const told: AuditEntry[] = [];
+      const audit = { actor: 'cli', source: 'alice', onEntry: (e: AuditEntry) => told.push(e) } as const;
+      const created = await createCredential(store, { scheme: 'google', label: 'web', audit });
+      const id = created.credential.id;
+      const rotated = await rotateCredential(store, id, { overlapMs: HOUR, audit });
+      await revokeCredential(store, id, { audit });
+      await assert.rejects(rotateCredential(store, id, { audit }), (e) => isStoreError(e, 'CREDENTIAL_REVOKED'));
+      await assert.rejects(createCredential(store, { scheme: 'google', id, audit }), (e) => isStoreError(e, 'CREDENTIAL_EXISTS'));
+      await createCredential(store, { scheme: 'streetmaps' });
+      const stored = await store.listAudit({});
+      assert.deepEqual(told, stored.slice(0, 5), 'each entry told once, as stored');
+      assert.deepEqual(stored.map((e) => [e.actor, e.source, e.action, e.credentialId, e.outcome, e.count]), [
+        ['cli', 'alice', 'create', id, 'ok', 1],
+        ['cli', 'alice', 'rotate', id, 'ok', 1],
+        ['cli', 'alice', 'revoke', id, 'ok', 1],
+        ['cli', 'alice', 'rotate', id, 'CREDENTIAL_REVOKED', 1],
+        ['cli', 'alice', 'create', id, 'CREDENTIAL_EXISTS', 1],
+        ['library', stored[5]!.source, 'create', stored[5]!.credentialId, 'ok', 1],
+      ]);
+      assert.deepEqual(stored[0]!.details, { scheme: 'google', fields: ['label'] });
+      assert.deepEqual(stored[1]!.details, { overlapMs: HOUR });
+      const text = JSON.stringify(stored);
+      for (const secret of [created.text.secret, rotated.text.secret]) assert.ok(!text.includes(secret), 'no secret in the trail');
     });
   });
 }

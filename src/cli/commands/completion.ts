@@ -5,7 +5,7 @@
  */
 import { defineCommand } from '../command.js';
 import { completionScript, SHELLS, type Shell } from '../completion.js';
-import { didYouMean } from '../suggest.js';
+import { didYouMean } from '../../core/suggest.js';
 import { UsageError } from '../usage-error.js';
 import { COMMANDS } from './index.js';
 

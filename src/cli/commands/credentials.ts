@@ -9,7 +9,7 @@ import { UsageError } from '../usage-error.js';
 import { withCommandStore } from '../store-command.js';
 import { formatTable } from '../table.js';
 import { escapeTerminal, jsonForTerminal } from '../terminal-text.js';
-import { createCredential, DEFAULT_OVERLAP_MS, rotateCredential, type CredentialInfo, type IssuedSecret, type MapsignStore } from '../../store/index.js';
+import { createCredential, DEFAULT_OVERLAP_MS, osUser, revokeCredential, rotateCredential, type AuditContext, type CredentialInfo, type IssuedSecret, type MapsignStore } from '../../store/index.js';
 import { MAX_OVERLAP_MS, parseDuration } from '../../store/duration.js';
 import { SCHEME_LIST } from '../../core/schemes/index.js';
 
@@ -59,6 +59,8 @@ function printIssued(io: CliIo, issued: IssuedSecret, json: boolean, what: strin
 async function act(store: MapsignStore, action: Action, positionals: readonly string[], values: OptionValues<typeof OPTIONS>, io: CliIo): Promise<number> {
   const json = values.json === true;
   const id = positionals[0];
+  // Every change is audited as the OS user running the command (read with `mapsign audit`).
+  const audit: AuditContext = { actor: 'cli', source: osUser(), warn: (message) => io.stderr.write(`mapsign: warning: ${escapeTerminal(message)}\n`) };
   const needId = (): string => {
     if (id === undefined) throw new UsageError(`credentials ${action} needs the credential id: mapsign credentials ${action} ID.`);
     return id;
@@ -67,7 +69,7 @@ async function act(store: MapsignStore, action: Action, positionals: readonly st
     case 'create': {
       const { scheme, id: chosen, label } = values;
       if (scheme === undefined) throw new UsageError(`credentials create needs --scheme ${SCHEME_LIST}.`);
-      printIssued(io, await createCredential(store, { scheme, id: chosen, label }), json, 'Created');
+      printIssued(io, await createCredential(store, { scheme, id: chosen, label, audit }), json, 'Created');
       return 0;
     }
     case 'list': {
@@ -85,12 +87,11 @@ async function act(store: MapsignStore, action: Action, positionals: readonly st
     case 'rotate': {
       const overlap = values.overlap;
       const overlapMs = overlap === undefined ? DEFAULT_OVERLAP_MS : parseDuration(overlap, '--overlap', { max: MAX_OVERLAP_MS });
-      printIssued(io, await rotateCredential(store, needId(), { overlapMs }), json, 'Rotated');
+      printIssued(io, await rotateCredential(store, needId(), { overlapMs, audit }), json, 'Rotated');
       return 0;
     }
     case 'revoke': {
-      await store.revokeCredential(needId(), Date.now());
-      const info = (await store.getCredential(needId()))!;
+      const info = await revokeCredential(store, needId(), { audit });
       io.stdout.write(json ? `${jsonForTerminal(info)}\n` : `Revoked ${escapeTerminal(info.id)} at ${date(info.revokedAt)}; a running gateway refuses it within a second.\n`);
       return 0;
     }

@@ -28,5 +28,6 @@ export const COMMANDS: readonly CommandEntry[] = [
   { name: 'serve', summary: 'run the verifying gateway in front of a map service', load: () => import('./serve.js').then((m) => m.serve) },
   { name: 'credentials', summary: 'create, list, show, rotate or revoke gateway credentials', load: () => import('./credentials.js').then((m) => m.credentials) },
   { name: 'usage', summary: 'print gateway request counts per client, channel or day', load: () => import('./usage.js').then((m) => m.usage) },
+  { name: 'audit', summary: 'print the audit trail of credential changes and failed admin logins', load: () => import('./audit.js').then((m) => m.audit) },
   { name: 'completion', summary: 'print shell completion for bash, zsh or fish', load: () => import('./completion.js').then((m) => m.completion) },
 ];

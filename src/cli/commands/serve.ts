@@ -10,7 +10,7 @@ import { defineCommand } from '../command.js';
 import { UsageError } from '../usage-error.js';
 import { urlOption } from '../url-option.js';
 import { SETTINGS_OPTIONS } from '../settings.js';
-import { createJsonLogger, startGateway, type ListenTarget } from '../../gateway/index.js';
+import { createAuditLogger, createJsonLogger, startGateway, type ListenTarget } from '../../gateway/index.js';
 import { parseDuration } from '../../store/duration.js';
 import { describeStore, openStore } from '../../store/open.js';
 import { resolveDbPath } from '../../store/locate.js';
@@ -125,7 +125,8 @@ the drain is noted and ignored.`,
     const adminSocket = values['admin-socket'];
     if (adminPort !== undefined && adminSocket !== undefined) throw new UsageError('Give --admin-port or --admin-socket, not both.');
     const adminListen: ListenTarget | undefined = adminSocket !== undefined ? { path: adminSocket } : adminPort !== undefined ? { port: adminPort, host: '127.0.0.1' } : undefined;
-    const admin = adminListen === undefined ? undefined : { listen: adminListen, token: await adminToken(values['admin-token-file'], io.env) };
+    // Audit lines go to stderr with the notices, apart from the per-request lines on stdout.
+    const admin = adminListen === undefined ? undefined : { listen: adminListen, token: await adminToken(values['admin-token-file'], io.env), onAudit: createAuditLogger(io.stderr, jsonForTerminal) };
     const upstreamTimeoutMs = durationOption(values['upstream-timeout'], '--upstream-timeout', '10s');
     const refusalDelayMaxMs = durationOption(values['refusal-delay-max'], '--refusal-delay-max', '1s');
     const drainMs = durationOption(values.drain, '--drain', '10s');

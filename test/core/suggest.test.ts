@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { suggest } from '../../src/cli/suggest.js';
+import { suggest } from '../../src/core/suggest.js';
 
 describe('suggest', () => {
   const commands = ['sign', 'verify', 'explain', 'keygen', 'serve', 'credentials', 'usage', 'completion'];

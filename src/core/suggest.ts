@@ -1,7 +1,8 @@
 /**
- * "Did you mean …?" for mistyped commands and options: the closest known name by edit distance
- * (insertions, deletions, substitutions and swaps of neighbours count one each), offered only
- * when it is close enough to be a typo and no other name is as close.
+ * "Did you mean …?" for mistyped CLI commands and options and admin API fields: the closest
+ * known name by edit distance (insertions, deletions, substitutions and swaps of neighbours
+ * count one each), offered only when it is close enough to be a typo and no other name is as
+ * close. Pure, in the core, so the CLI and the gateway share it.
  */
 
 /** Edit distance with adjacent transpositions (optimal string alignment). */
