@@ -10,6 +10,8 @@
  *   POST /credentials/:id/rotate      {overlap?: "24h"} → the new secret, shown once
  *   POST /credentials/:id/revoke      → the revoked credential
  *   GET  /usage?since=YYYY-MM-DD&by=client|channel|day
+ *
+ * plus the `routes` the gateway adds by exact path (`/metrics`), behind the same token.
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { SCHEME_LIST } from '../core/schemes/index.js';
@@ -26,6 +28,8 @@ export interface AdminApiOptions {
   readonly store: MapsignStore;
   /** The bearer token; at least 16 characters. */
   readonly token: string;
+  /** More handlers by exact path (`/metrics`), behind the same token. */
+  readonly routes?: Readonly<Record<string, FetchHandler>> | undefined;
 }
 
 const STATUS: Readonly<Record<StoreErrorCode, number>> = { CREDENTIAL_EXISTS: 409, CREDENTIAL_NOT_FOUND: 404, CREDENTIAL_REVOKED: 409, DRIVER_MISSING: 500, INVALID_INPUT: 400, STORE_FAILED: 500 };
@@ -76,6 +80,8 @@ export function createAdminApi(options: AdminApiOptions): FetchHandler {
   const { store } = options;
   const route = async (request: Request): Promise<Response> => {
     const url = new URL(request.url);
+    const extra = options.routes !== undefined && Object.hasOwn(options.routes, url.pathname) ? options.routes[url.pathname] : undefined;
+    if (extra !== undefined) return extra(request);
     const parts = url.pathname.split('/').filter((part) => part !== '').map(decodePart);
     const method = request.method;
     if (parts[0] === 'usage' && parts.length === 1 && method === 'GET') {

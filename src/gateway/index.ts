@@ -12,7 +12,7 @@
  * app.use(createExpressMiddleware({ credentials: { scheme: 'google', id: 'gme-acme', secrets: [secret] } }))
  */
 export { createAdminApi, type AdminApiOptions } from './admin-api.js';
-export { CredentialCache, type CacheOptions } from './credential-cache.js';
+export { CredentialCache, type CacheOptions, type CacheStats } from './credential-cache.js';
 export { createGateway, type Gateway, type GatewayOptions } from './handler.js';
 export { createExpressMiddleware, createFastifyPlugin, createWebMiddleware, type ExpressRequestLike, type FastifyLike, type FastifyReplyLike, type NodeRequestLike, type NodeResponseLike } from './middleware.js';
 export type { FetchHandler, ListenTarget } from './node-server.js';
