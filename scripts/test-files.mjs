@@ -20,6 +20,7 @@ const SLOW = new Map([
   ['test/store/usage-retry.test.ts', 'starts a PostgreSQL cluster'],
   ['test/gateway/shutdown.test.ts', 'signals mapsign serve processes, freezes PostgreSQL'],
   ['test/gateway/robustness.test.ts', 'waits out upstream and body timeouts'],
+  ['test/gateway/access-log.test.ts', 'starts mapsign serve processes'],
   ['test/gateway/store-lock.test.ts', 'holds a lock for seconds'],
   ['test/cli/stream.test.ts', 'signs a million URLs'],
   ['test/cli/progress.test.ts', 'waits for progress lines on a pseudo-terminal'],

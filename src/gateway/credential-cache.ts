@@ -21,6 +21,16 @@ export interface CacheOptions {
   readonly onError?: (message: string) => void;
 }
 
+/** What the cache did since it opened: for `/healthz` and `/metrics`. */
+export interface CacheStats {
+  /** Full reloads that succeeded, the first load included. */
+  readonly reloads: number;
+  /** Refreshes that could not read the store. */
+  readonly failures: number;
+  /** True when the last refresh read the store. */
+  readonly reachable: boolean;
+}
+
 /** A polling cache of verifier credentials. */
 export class CredentialCache {
   readonly #store: MapsignStore;
@@ -31,6 +41,9 @@ export class CredentialCache {
   #nextExpiry = Infinity;
   #timer: NodeJS.Timeout | undefined;
   #refreshing: Promise<void> | undefined;
+  #reloads = 0;
+  #failures = 0;
+  #reachable = true;
 
   private constructor(store: MapsignStore, options: CacheOptions) {
     this.#store = store;
@@ -54,9 +67,19 @@ export class CredentialCache {
   /** The lookup to hand to `verifyUrl`: a map read, no I/O. */
   readonly lookup: CredentialLookup = (id) => this.#byId.get(id);
 
+  /** True when the cache holds credential `id` (revoked ones included). */
+  has(id: string): boolean {
+    return this.#byId.has(id);
+  }
+
   /** Number of credentials held. */
   get size(): number {
     return this.#byId.size;
+  }
+
+  /** Reloads, failed refreshes, and whether the store was readable last time. */
+  get stats(): CacheStats {
+    return { reloads: this.#reloads, failures: this.#failures, reachable: this.#reachable };
   }
 
   /** Checks the change marker and reloads when it moved or a secret expired; never throws. */
@@ -76,7 +99,10 @@ export class CredentialCache {
     try {
       const marker = await this.#store.changeMarker();
       if (marker !== this.#marker || this.#now() >= this.#nextExpiry) await this.#reload();
+      this.#reachable = true;
     } catch (error) {
+      this.#failures += 1;
+      this.#reachable = false;
       this.#onError(`Cannot refresh credentials from the store; keeping the last ones loaded: ${(error as Error).message}`);
     }
   }
@@ -104,5 +130,6 @@ export class CredentialCache {
     this.#byId = byId;
     this.#marker = marker;
     this.#nextExpiry = nextExpiry;
+    this.#reloads += 1;
   }
 }

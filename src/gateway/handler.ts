@@ -8,13 +8,16 @@
  * (connection-lanes.ts). The routes that need no signature
  * (`/healthz`, the debugger page) pass the same shape rules and are served by `fetch`-style
  * handlers off the hot path. `Expect: 100-continue` is answered only once the request verified,
- * so a refused upload is never invited.
+ * so a refused upload is never invited. Every request gets an id (request-id.ts), sent upstream
+ * and back to the client as `X-Request-Id`. A refusal is counted and logged as it is decided; a
+ * forwarded request is counted when its outcome is known and logged once its answer is over,
+ * with the bytes sent.
  */
 import { STATUS_CODES, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { AUTH_PARAMS, stripParams } from '../http/auth-params.js';
-import { renderRefusal, ruleRefusal, wantsJson, type Refusal } from '../http/refusal.js';
+import { renderFailure, renderRefusal, ruleRefusal, wantsJson, type Refusal } from '../http/refusal.js';
 import { createRequestScreen, type VerifierOptions } from '../http/request-check.js';
 import type { RuleReason } from '../http/request-rules.js';
 import { upstreamRequestHeaders } from './forward-headers.js';
@@ -23,7 +26,8 @@ import { createConnectionLanes } from './connection-lanes.js';
 import type { Outcome } from './outcome.js';
 import { createProxy, type ProxyFailure, type ProxyOptions, type ProxyOutcome } from './proxy.js';
 import type { RefusalThrottle } from './refusal-throttle.js';
-import { pathOf, type RequestLogger } from './request-log.js';
+import { REQUEST_ID_HEADER, requestIdFor } from './request-id.js';
+import { pathOf, requesterFields, type RequestLogger } from './request-log.js';
 import type { UsageRecorder } from './usage-recorder.js';
 import { createRequestVerifier, nodeRequestFacts } from './verifier.js';
 
@@ -35,7 +39,7 @@ export interface GatewayOptions extends VerifierOptions, ProxyOptions {
   readonly stripAuthParams?: boolean | undefined;
   /**
    * Routes served without a signature, by exact path; a route also serves the paths under it
-   * (`/debugger` serves `/debugger/app.js`). `/healthz` answers `ok` unless given here.
+   * (`/debugger` serves `/debugger/app.js`). `/healthz` answers `{"status":"ok"}` unless given here.
    */
   readonly routes?: Readonly<Record<string, FetchHandler>> | undefined;
   readonly usage?: UsageRecorder | undefined;
@@ -70,7 +74,7 @@ export interface Gateway {
 
 const STATUS_TEXT: Readonly<Record<number, string | undefined>> = STATUS_CODES;
 
-const healthz: FetchHandler = async () => new Response('ok\n', { headers: { 'content-type': 'text/plain', 'cache-control': 'no-store' } });
+const healthz: FetchHandler = async () => new Response('{"status":"ok"}\n', { headers: { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' } });
 
 const FAILURE_ANSWER: Readonly<Record<ProxyFailure, readonly [number, string] | undefined>> = {
   UPSTREAM_UNREACHABLE: [502, 'The upstream service cannot be reached.'],
@@ -97,6 +101,27 @@ function parserRefusal(code: string | undefined, raw: Buffer | undefined): RuleR
   return parts.slice(1, -1).join(' ').includes('#') ? 'FRAGMENT_NOT_ALLOWED' : 'MALFORMED_TARGET';
 }
 
+/** One request as the gateway received it: what its count and log line are made from. */
+interface Received {
+  readonly req: IncomingMessage;
+  readonly target: string;
+  readonly started: number;
+  readonly requestId: string;
+  /** True when the peer is a trusted proxy. */
+  readonly trusted: boolean;
+}
+
+/** How a request ended. */
+interface Ending {
+  readonly status: number;
+  readonly outcome: Outcome;
+  readonly credential?: string | undefined;
+  readonly channel?: string | undefined;
+  /** Response body bytes. */
+  readonly bytes: number;
+  readonly upstreamStatus?: number | undefined;
+}
+
 function findRoute(routes: Readonly<Record<string, FetchHandler>>, path: string): FetchHandler | undefined {
   for (const prefix in routes) if (path === prefix || path.startsWith(`${prefix}/`)) return routes[prefix];
   return undefined;
@@ -118,17 +143,24 @@ export function createGateway(options: GatewayOptions): Gateway {
   const { usage, log, throttle } = options;
   const lanes = createConnectionLanes();
 
-  const done = (method: string, target: string, started: number, status: number, outcome: Outcome, credential?: string, channel?: string): void => {
-    usage?.count(credential ?? '', channel ?? '', outcome);
-    log?.({ method, path: pathOf(target), status, outcome, credential, channel, ms: performance.now() - started });
+  const count = (ending: Ending): void => usage?.count(ending.credential ?? '', ending.channel ?? '', ending.outcome);
+  const record = (received: Received, ending: Ending): void => {
+    if (log === undefined) return;
+    const { req, target, started, requestId, trusted } = received;
+    const { status, outcome, credential, channel, bytes, upstreamStatus } = ending;
+    log({ method: req.method ?? '', path: pathOf(target), status, outcome, credential, channel, ms: performance.now() - started, requestId, ...requesterFields(req, trusted), bytes, upstreamStatus });
   };
 
-  const refuse = (req: IncomingMessage, res: ServerResponse, target: string, started: number, refusal: Refusal, hasBody: boolean): void => {
-    // Only ids the gateway knows are counted: unauthenticated input must not create rows.
-    done(req.method ?? '', target, started, refusal.status, refusal.reason, refusal.reason === 'UNKNOWN_CREDENTIAL' ? undefined : refusal.credentialId);
+  const refuse = (received: Received, res: ServerResponse, refusal: Refusal, hasBody: boolean): void => {
+    const { req } = received;
     const body = renderRefusal(refusal, wantsJson(req.headers.accept));
+    const length = Buffer.byteLength(body.body);
+    // Only ids the gateway knows are counted: unauthenticated input must not create rows.
+    const ending = { status: refusal.status, outcome: refusal.reason, credential: refusal.reason === 'UNKNOWN_CREDENTIAL' ? undefined : refusal.credentialId, bytes: req.method === 'HEAD' ? 0 : length };
+    count(ending);
+    record(received, ending);
     // An unread body leaves the connection in an unknown state: end it after the answer.
-    const headers: Record<string, string | number> = { ...body.headers, 'content-length': Buffer.byteLength(body.body) };
+    const headers: Record<string, string | number> = { ...body.headers, 'content-length': length, [REQUEST_ID_HEADER]: received.requestId };
     if (hasBody) headers['connection'] = 'close';
     const answer = (): void => void res.writeHead(body.status, headers).end(body.body);
     if (throttle === undefined) answer();
@@ -140,39 +172,62 @@ export function createGateway(options: GatewayOptions): Gateway {
     // The first request arrived: the connection's silence timer is done (Node times keep-alive itself).
     if (silent.delete(req.socket)) req.socket.setTimeout(0);
     const target = req.url ?? '/';
+    const peer = req.socket.remoteAddress;
+    const trusted = screen.trusts(peer);
+    const received: Received = { req, target, started, requestId: requestIdFor(req.headers[REQUEST_ID_HEADER], trusted), trusted };
     const facts = nodeRequestFacts(req, target);
     const route = findRoute(routes, pathOf(target));
     if (route !== undefined || verify === undefined) {
       const screened = screen(facts);
-      if (!screened.ok) return refuse(req, res, target, started, screened.refusal, facts.hasBody);
-      if (route !== undefined) return answerWithFetch(route, req, res);
-      return forward(req, res, target, started, facts.hasBody, expectsContinue, screened.options.origin, undefined, undefined);
+      if (!screened.ok) return refuse(received, res, screened.refusal, facts.hasBody);
+      if (route !== undefined) {
+        res.setHeader(REQUEST_ID_HEADER, received.requestId);
+        return answerWithFetch(route, req, res);
+      }
+      return forward(received, res, facts.hasBody, expectsContinue, screened.options.origin, undefined, undefined);
     }
     const verdict = verify(facts);
-    if (!verdict.ok) return refuse(req, res, target, started, verdict.refusal, facts.hasBody);
+    if (!verdict.ok) return refuse(received, res, verdict.refusal, facts.hasBody);
     throttle?.pass(req.socket);
-    forward(req, res, target, started, facts.hasBody, expectsContinue, verdict.origin, verdict.result.credentialId, verdict.result.channel);
+    forward(received, res, facts.hasBody, expectsContinue, verdict.origin, verdict.result.credentialId, verdict.result.channel);
   };
 
-  const forward = (req: IncomingMessage, res: ServerResponse, target: string, started: number, hasBody: boolean, expectsContinue: boolean, origin: string, credential: string | undefined, channel: string | undefined): void => {
-    const method = req.method ?? 'GET';
+  const forward = (received: Received, res: ServerResponse, hasBody: boolean, expectsContinue: boolean, origin: string, credential: string | undefined, channel: string | undefined): void => {
+    const { req, requestId } = received;
+    let ending: Ending | undefined;
+    // Counted as soon as the outcome is known, logged once the answer is over (with its bytes).
     const settle = (outcome: ProxyOutcome): void => {
-      if ('status' in outcome) return done(method, target, started, outcome.status, outcome.status >= 500 ? 'UPSTREAM_5XX' : 'ok', credential, channel);
+      if ('status' in outcome) {
+        ending = { status: outcome.status, outcome: outcome.status >= 500 ? 'UPSTREAM_5XX' : 'ok', credential, channel, bytes: 0, upstreamStatus: outcome.status };
+        return count(ending);
+      }
       const answer = FAILURE_ANSWER[outcome.failure];
-      done(method, target, started, answer?.[0] ?? 499, outcome.failure, credential, channel);
-      if (answer === undefined || res.headersSent || res.destroyed) return;
+      const unanswered = answer === undefined || res.headersSent || res.destroyed;
+      const body = unanswered ? undefined : renderFailure(answer[0], outcome.failure, answer[1], wantsJson(req.headers.accept));
+      ending = { status: answer?.[0] ?? 499, outcome: outcome.failure, credential, channel, bytes: body === undefined || req.method === 'HEAD' ? 0 : Buffer.byteLength(body.body) };
+      count(ending);
+      if (body === undefined) return;
       const close = outcome.failure === 'CLIENT_TIMEOUT' || hasBody ? { connection: 'close' } : {};
-      res.writeHead(answer[0], { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store', ...close }).end(`${answer[0]} ${outcome.failure}: ${answer[1]}\n`);
+      res.writeHead(body.status, { ...body.headers, 'content-length': Buffer.byteLength(body.body), [REQUEST_ID_HEADER]: requestId, ...close }).end(body.body);
+    };
+    const over = (bodyBytes: number): void => {
+      if (ending !== undefined) record(received, ending.upstreamStatus === undefined ? ending : { ...ending, bytes: bodyBytes });
     };
     lanes.enqueue(req.socket, {
       start(finished) {
         if (expectsContinue) res.writeContinue();
-        const peer = req.socket.remoteAddress;
-        const headers = upstreamRequestHeaders(req.rawHeaders, req.headers['connection'], { host: proxy.host, credential, origin, peer, trusted: screen.trusts(peer) });
-        const path = proxy.basePath + (strip ? stripParams(target, AUTH_PARAMS) : target);
-        return proxy.forward({ req, res, path, headers, withBody: hasBody, settle, done: finished });
+        const headers = upstreamRequestHeaders(req.rawHeaders, req.headers['connection'], { host: proxy.host, credential, origin, peer: req.socket.remoteAddress, trusted: received.trusted, requestId });
+        const path = proxy.basePath + (strip ? stripParams(received.target, AUTH_PARAMS) : received.target);
+        const done = (bodyBytes: number): void => {
+          finished();
+          over(bodyBytes);
+        };
+        return proxy.forward({ req, res, path, headers, withBody: hasBody, requestId, settle, done });
       },
-      cancel: (reason) => settle({ failure: reason }),
+      cancel: (reason) => {
+        settle({ failure: reason });
+        over(0);
+      },
     });
   };
 
@@ -208,10 +263,13 @@ export function createGateway(options: GatewayOptions): Gateway {
     }
     const reason = parserRefusal(error.code, error.rawPacket);
     const refusal = ruleRefusal(reason, reason === 'METHOD_NOT_ALLOWED' ? screen.allow : undefined);
-    done('', '', performance.now(), refusal.status, refusal.reason);
     const accept = error.rawPacket === undefined ? undefined : /\r\naccept:[ \t]*([^\r\n]*)/i.exec(error.rawPacket.toString('latin1'))?.[1];
     const body = renderRefusal(refusal, wantsJson(accept));
-    const head = Object.entries({ ...body.headers, 'content-length': String(Buffer.byteLength(body.body)), connection: 'close' }).map(([name, value]) => `${name}: ${value}\r\n`);
+    const requestId = requestIdFor(undefined, false);
+    const ending = { status: refusal.status, outcome: refusal.reason, bytes: Buffer.byteLength(body.body) };
+    count(ending);
+    log?.({ method: '', path: '', status: ending.status, outcome: ending.outcome, ms: 0, requestId, client: (socket as Partial<Socket>).remoteAddress, bytes: ending.bytes });
+    const head = Object.entries({ ...body.headers, 'content-length': String(ending.bytes), [REQUEST_ID_HEADER]: requestId, connection: 'close' }).map(([name, value]) => `${name}: ${value}\r\n`);
     socket.end(`HTTP/1.1 ${body.status} ${STATUS_TEXT[body.status] ?? 'Bad Request'}\r\n${head.join('')}\r\n${body.body}`);
   };
 

@@ -13,7 +13,7 @@
  */
 export { createAdminApi, type AdminApi, type AdminApiOptions } from './admin-api.js';
 export { createAuditLogger } from './audit-log.js';
-export { CredentialCache, type CacheOptions } from './credential-cache.js';
+export { CredentialCache, type CacheOptions, type CacheStats } from './credential-cache.js';
 export { createGateway, type Gateway, type GatewayOptions } from './handler.js';
 export { createExpressMiddleware, createFastifyPlugin, createWebMiddleware, type ExpressRequestLike, type FastifyLike, type FastifyReplyLike, type NodeRequestLike, type NodeResponseLike } from './middleware.js';
 export type { ClientInfo, FetchHandler, ListenTarget } from './node-server.js';

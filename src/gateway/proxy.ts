@@ -11,7 +11,7 @@
  * 502/504), the client went away or stopped sending or reading (the upstream request is
  * aborted at once, releasing its pooled connection), or shutdown cut it. A failure after the
  * response started can only end the client's connection. `done` is called once when the
- * exchange is over, so the connection's next request can go.
+ * exchange is over, so the connection's next request can go, with the body bytes relayed.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Agent, type Dispatcher } from 'undici';
@@ -28,8 +28,11 @@ export interface ProxyOptions {
   readonly connections?: number | undefined;
 }
 
+/** Every way a forwarded request ends without the upstream's answer. */
+export const PROXY_FAILURES = ['UPSTREAM_UNREACHABLE', 'UPSTREAM_TIMEOUT', 'UPSTREAM_INVALID', 'CLIENT_CLOSED', 'CLIENT_TIMEOUT', 'SHUTDOWN'] as const;
+
 /** Why a forwarded request ended without the upstream's answer. */
-export type ProxyFailure = 'UPSTREAM_UNREACHABLE' | 'UPSTREAM_TIMEOUT' | 'UPSTREAM_INVALID' | 'CLIENT_CLOSED' | 'CLIENT_TIMEOUT' | 'SHUTDOWN';
+export type ProxyFailure = (typeof PROXY_FAILURES)[number];
 
 /** How a forwarded request ended: the upstream's status, or a failure before it. */
 export type ProxyOutcome = { readonly status: number } | { readonly failure: ProxyFailure };
@@ -49,10 +52,12 @@ export interface ForwardJob {
   /** Flat `[name, value, …]` request headers. */
   readonly headers: string[];
   readonly withBody: boolean;
+  /** Sent to the client as `X-Request-Id` with the upstream's answer. */
+  readonly requestId: string;
   /** Called once with the outcome; the caller answers failures before the response started. */
   readonly settle: (outcome: ProxyOutcome) => void;
-  /** Called once when the exchange is over. */
-  readonly done: () => void;
+  /** Called once when the exchange is over, with the bytes of the upstream's body relayed. */
+  readonly done: (bodyBytes: number) => void;
 }
 
 /** A pooled proxy to one upstream. */
@@ -84,6 +89,7 @@ class Exchange implements Dispatcher.DispatchHandler, Forwarding {
   #ended = false;
   #cut: ProxyFailure | undefined;
   #stall: NodeJS.Timeout | undefined;
+  #bytes = 0;
 
   constructor(job: ForwardJob, timeoutMs: number) {
     this.#job = job;
@@ -107,7 +113,7 @@ class Exchange implements Dispatcher.DispatchHandler, Forwarding {
     // 1xx answers are the upstream's business with this hop; the client gets the final one.
     if (statusCode < 200 || this.#ended) return;
     try {
-      this.#job.res.writeHead(statusCode, clientResponseHeaders(headers));
+      this.#job.res.writeHead(statusCode, clientResponseHeaders(headers, this.#job.requestId));
     } catch {
       // A header Node refuses to send (invalid characters): the answer cannot be relayed.
       this.#cut = 'UPSTREAM_INVALID';
@@ -120,6 +126,7 @@ class Exchange implements Dispatcher.DispatchHandler, Forwarding {
 
   onResponseData(controller: Dispatcher.DispatchController, chunk: Buffer): void {
     const { res } = this.#job;
+    this.#bytes += chunk.length;
     if (res.write(chunk)) return;
     controller.pause();
     // A client that stops reading gets the same timeout as an upstream that stops sending.
@@ -137,8 +144,8 @@ class Exchange implements Dispatcher.DispatchHandler, Forwarding {
     // pipelining connection is not, and the connection's next request waits for it.
     this.#ended = true;
     clearTimeout(this.#stall);
-    if (res.writableFinished) this.#job.done();
-    else res.once('finish', this.#job.done);
+    if (res.writableFinished) this.#job.done(this.#bytes);
+    else res.once('finish', () => this.#job.done(this.#bytes));
   }
 
   onResponseError(_controller: Dispatcher.DispatchController, error: Error): void {
@@ -162,7 +169,7 @@ class Exchange implements Dispatcher.DispatchHandler, Forwarding {
     if (this.#ended) return;
     this.#ended = true;
     clearTimeout(this.#stall);
-    this.#job.done();
+    this.#job.done(this.#bytes);
   }
 }
 

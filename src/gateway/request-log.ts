@@ -1,8 +1,15 @@
 /**
- * One structured JSON line per request: status, reason code, credential id, latency. The path
- * is logged without its query, because the query carries the signature; nothing here ever
- * holds a secret.
+ * One structured JSON line per request, with the fields an operator's access log has: method,
+ * path, status, reason code, credential id, latency, the client's address, referrer and user
+ * agent, the response body's bytes, the upstream's status and the request id.
+ *
+ * Nothing here ever holds a secret or a signature: the path is logged without its query
+ * (which carries the signature), the referrer as its origin and path only (its query may
+ * carry another signed URL, or a session token), and the text a client chose (user agent,
+ * channel) bounded in length and escaped by the logger's `stringify`.
  */
+import type { IncomingMessage } from 'node:http';
+import { isIP } from 'node:net';
 import type { Outcome } from './outcome.js';
 
 /** What is logged about one request. */
@@ -16,6 +23,17 @@ export interface RequestLogEntry {
   readonly credential?: string | undefined;
   readonly channel?: string | undefined;
   readonly ms: number;
+  /** The id sent upstream and to the client as `X-Request-Id`. */
+  readonly requestId?: string | undefined;
+  /** The peer's address, or the client a trusted proxy forwarded for. */
+  readonly client?: string | undefined;
+  /** The `Referer`'s origin and path, never its query. */
+  readonly referrer?: string | undefined;
+  readonly userAgent?: string | undefined;
+  /** Response body bytes sent to the client. */
+  readonly bytes?: number | undefined;
+  /** The upstream's status, when it answered. */
+  readonly upstreamStatus?: number | undefined;
 }
 
 /** Receives request log entries. */
@@ -33,8 +51,62 @@ export function createJsonLogger(stream: NodeJS.WritableStream, stringify: (valu
   };
 }
 
+/** Sends every entry to each of `loggers` that is set; `undefined` when none is. */
+export function allOf(...loggers: readonly (RequestLogger | undefined)[]): RequestLogger | undefined {
+  const set = loggers.filter((logger) => logger !== undefined);
+  if (set.length < 2) return set[0];
+  return (entry) => {
+    for (const logger of set) logger(entry);
+  };
+}
+
 /** The path part of a raw request target. */
 export function pathOf(target: string): string {
   const cut = target.indexOf('?');
   return cut < 0 ? target : target.slice(0, cut);
+}
+
+/** Longest user agent and referrer logged: enough for any real one, too little to flood a log. */
+const MAX_TEXT = 512;
+
+/**
+ * The client's address: the TCP peer, or — when the peer is a trusted proxy — the address that
+ * proxy appended last to `X-Forwarded-For` (what a client writes before it is not believed),
+ * provided it is an IP address.
+ *
+ * @example clientAddress('10.0.0.5', '198.51.100.7, 203.0.113.9', true) // '203.0.113.9'
+ */
+export function clientAddress(peer: string | undefined, forwardedFor: string | string[] | undefined, trusted: boolean): string | undefined {
+  if (!trusted || forwardedFor === undefined) return peer;
+  const chain = Array.isArray(forwardedFor) ? forwardedFor.join(',') : forwardedFor;
+  const nearest = chain.slice(chain.lastIndexOf(',') + 1).trim();
+  return isIP(nearest) === 0 ? peer : nearest;
+}
+
+/**
+ * A `Referer` as logged: its origin and path, without user info, query or fragment;
+ * `undefined` when it is not an http(s) URL.
+ *
+ * @example referrerOf('https://app.example.com/map?session=s3cret') // 'https://app.example.com/map'
+ */
+export function referrerOf(value: string | undefined): string | undefined {
+  if (value === undefined || value === '') return undefined;
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    return undefined;
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') return undefined;
+  return `${url.origin}${url.pathname}`.slice(0, MAX_TEXT);
+}
+
+/** What the log says about who sent `req`: address, referrer and user agent. */
+export function requesterFields(req: IncomingMessage, trusted: boolean): Pick<RequestLogEntry, 'client' | 'referrer' | 'userAgent'> {
+  const { headers } = req;
+  return {
+    client: clientAddress(req.socket.remoteAddress, headers['x-forwarded-for'], trusted),
+    referrer: referrerOf(headers.referer),
+    userAgent: headers['user-agent']?.slice(0, MAX_TEXT),
+  };
 }

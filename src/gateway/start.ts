@@ -1,7 +1,8 @@
 /**
  * Everything `mapsign serve` runs, wired together: the store, the polling credential cache, the
  * batching usage recorder, the gateway handler on its listener (refusals throttled per
- * connection, see refusal-throttle.ts) and, when configured, the admin API on its own.
+ * connection, see refusal-throttle.ts) and, when configured, the admin API on its own with the
+ * Prometheus metrics at `/metrics` (prom-client is loaded only then).
  *
  * `close(drainMs)` is the shutdown path and finishes within `drainMs` whatever the upstream or
  * the database do: stop accepting; let in-flight requests finish until the last part of the
@@ -15,7 +16,7 @@ import { CredentialCache } from './credential-cache.js';
 import { createGateway } from './handler.js';
 import { listenOn, serveFetch, type FetchHandler, type ListenTarget, type RunningServer } from './node-server.js';
 import { createRefusalThrottle, type RefusalThrottle, type RefusalThrottleOptions } from './refusal-throttle.js';
-import type { RequestLogger } from './request-log.js';
+import { allOf, type RequestLogger } from './request-log.js';
 import { followChanges, storeRoutes } from './store-hooks.js';
 import { UsageRecorder } from './usage-recorder.js';
 
@@ -89,10 +90,13 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
   const cache = await CredentialCache.open(store, { onError: warn, pollMs: options.pollMs });
   const usage = new UsageRecorder(store, { onError: warn, flushMs: options.flushMs });
   const throttle = createRefusalThrottle(options.refusalThrottle);
+  // Metrics are served on the admin listener only, so without one prom-client is never loaded.
+  const metrics = options.admin === undefined ? undefined : (await import('./metrics.js')).createGatewayMetrics({ store, credentials: cache, usage });
   const gateway = createGateway({
     ...options,
-    // The store's own /healthz (the database's state, for a resilient store) unless the caller gives one.
-    routes: { ...storeRoutes(store, usage), ...options.routes },
+    // The store's own /healthz (its kind and state, credentials, usage) unless the caller gives one.
+    routes: { ...storeRoutes(store, { credentials: cache, usage }), ...options.routes },
+    log: allOf(options.log, metrics?.observe),
     credentials: cache.lookup,
     usage,
     throttle,
@@ -107,7 +111,8 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
   // A store that announces changes (PostgreSQL NOTIFY) refreshes the cache at once, not at the next poll.
   const unfollow = followChanges(store, cache);
   const servers: RunningServer[] = [];
-  const admin: AdminApi | undefined = options.admin === undefined ? undefined : createAdminApi({ ...options.admin, store, warn });
+  const admin: AdminApi | undefined =
+    options.admin === undefined ? undefined : createAdminApi({ ...options.admin, routes: { ...(metrics && { '/metrics': metrics.handler }), ...options.admin.routes }, store, warn });
   try {
     servers.push(await listenOn(server, options.listen));
     if (admin !== undefined) servers.push(await serveFetch(admin, options.admin!.listen));

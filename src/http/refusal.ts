@@ -71,6 +71,15 @@ export function wantsJson(accept: string | undefined): boolean {
   return accept !== undefined && /application\/(?:[\w.+-]*\+)?json/i.test(accept);
 }
 
+/** Headers that keep an error answer out of caches and sniffers. */
+function errorHeaders(json: boolean): Record<string, string> {
+  return {
+    'content-type': json ? 'application/json; charset=utf-8' : 'text/plain; charset=utf-8',
+    'x-content-type-options': 'nosniff',
+    'cache-control': 'no-store',
+  };
+}
+
 /**
  * Renders a refusal as text or JSON, with headers that keep it out of caches and sniffers.
  *
@@ -78,11 +87,7 @@ export function wantsJson(accept: string | undefined): boolean {
  */
 export function renderRefusal(refusal: Refusal, json: boolean): RefusalBody {
   const { status } = refusal;
-  const headers: Record<string, string> = {
-    'content-type': json ? 'application/json; charset=utf-8' : 'text/plain; charset=utf-8',
-    'x-content-type-options': 'nosniff',
-    'cache-control': 'no-store',
-  };
+  const headers = errorHeaders(json);
   if (refusal.allow !== undefined) headers['allow'] = refusal.allow;
   if (json) {
     return { status, headers, body: errorJson({ status, reason: refusal.reason, message: refusal.message, checked: refusal.signedString, credential: refusal.credentialId }) };
@@ -90,4 +95,16 @@ export function renderRefusal(refusal: Refusal, json: boolean): RefusalBody {
   const lines = [`${status} ${TITLES[status] ?? 'Error'}: ${refusal.reason}`, refusal.message];
   if (refusal.signedString !== undefined) lines.push(`The server checked the signature against: ${refusal.signedString}`);
   return { status, headers, body: `${lines.join('\n')}\n` };
+}
+
+/**
+ * Renders why a verified request got no answer from the upstream (502, 504) or none at all
+ * (408, 503), in the refusals' shape: the same JSON `{"error": {status, reason, message}}`, or
+ * one line of text.
+ *
+ * @example renderFailure(504, 'UPSTREAM_TIMEOUT', 'The upstream service did not answer in time.', true).body // '{"error":{"status":504,…}}\n'
+ */
+export function renderFailure(status: number, reason: string, message: string, json: boolean): RefusalBody {
+  const body = json ? `${JSON.stringify({ error: { status, reason, message } })}\n` : `${status} ${reason}: ${message}\n`;
+  return { status, headers: errorHeaders(json), body };
 }

@@ -1,10 +1,12 @@
 /**
- * A light install: the packed tarball, unpacked into a consumer project that has mapsign's one
- * dependency (undici) and neither optional database driver, imports every entry point, signs
- * and explains, prints help, reads the published vectors — and `serve`, `credentials` and `usage` say exactly which driver
- * to install (status 2) without touching the database path. Also the package's hygiene: a
- * LICENSE, no source maps, `main`/`types`, drivers as optional peers whose ranges the
- * driver loader repeats in its message.
+ * A light install: the packed tarball, unpacked into a consumer project that has undici and
+ * neither optional database driver, imports every entry point, signs and explains, prints
+ * help, reads the published vectors — and `serve`, `credentials` and `usage` say exactly which
+ * driver to install (status 2) without touching the database path. prom-client, mapsign's other
+ * dependency, is left out on purpose: only a gateway with an admin listener loads it (for
+ * `/metrics`), so all of this must run without it. Also the package's hygiene: a LICENSE, no
+ * source maps, `main`/`types`, drivers as optional peers whose ranges the driver loader
+ * repeats in its message.
  */
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -28,7 +30,7 @@ before(() => {
   packed = report.files.map((f) => f.path);
   mkdirSync(installed, { recursive: true });
   execFileSync('tar', ['-xzf', join(dir, report.filename), '-C', installed, '--strip-components=1']);
-  // The one runtime dependency, from the repository's own install; no driver is linked.
+  // The proxy's runtime dependency, from the repository's own install; no driver, no prom-client.
   symlinkSync(join(ROOT, 'node_modules', 'undici'), join(consumer, 'node_modules', 'undici'));
   writeFileSync(join(consumer, 'package.json'), '{"type":"module","private":true}\n');
 });
@@ -41,7 +43,7 @@ function run(args: readonly string[], env: Record<string, string> = {}): { statu
 
 describe('the package installs light', () => {
   it('declares the drivers as optional peers only, and the loader names their ranges', () => {
-    assert.deepEqual(Object.keys(manifest.dependencies), ['undici']);
+    assert.deepEqual(Object.keys(manifest.dependencies), ['prom-client', 'undici']);
     assert.deepEqual(manifest.peerDependencies, { 'better-sqlite3': DRIVERS['better-sqlite3'].range, pg: DRIVERS.pg.range });
     assert.deepEqual(manifest['peerDependenciesMeta'], { 'better-sqlite3': { optional: true }, pg: { optional: true } });
     assert.equal(manifest['main'], './dist/index.js');

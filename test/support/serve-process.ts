@@ -1,7 +1,7 @@
 /**
  * A real `mapsign serve` process (the built CLI, `dist/cli/main.js`) for the shutdown tests,
- * with any arguments: its address from the `listening on http://…,` line on stderr, its exit
- * code and signal, and a bounded wait for it to exit. A process still running when its test
+ * with any arguments: its address from the `listening on http://…,` line on stderr, what it
+ * wrote on stdout (the access log), its exit code and signal, and a bounded wait for it to exit. A process still running when its test
  * ends is SIGKILLed, so no test leaves a gateway behind. Not a test file itself.
  */
 import { spawn } from 'node:child_process';
@@ -22,6 +22,8 @@ export interface ServeProcess {
   readonly address: string;
   readonly pid: number;
   stderr(): string;
+  /** Everything written on stdout so far: one JSON line per request. */
+  stdout(): string;
   signal(name: NodeJS.Signals): void;
   /** How it exited, or `'timeout'` when still running after `ms`. */
   waitExit(ms: number): Promise<Exit | 'timeout'>;
@@ -34,8 +36,10 @@ export interface ServeProcess {
  */
 export function spawnServe(t: TestContext, args: readonly string[], env: Readonly<Record<string, string>> = {}): Promise<ServeProcess> {
   if (!existsSync(BIN)) throw new Error(`${BIN} is missing: run 'npm run build' first (npm test does it).`);
-  const child = spawn(process.execPath, [BIN, 'serve', ...args], { env: { PATH: process.env['PATH'] ?? '/usr/bin:/bin', ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn(process.execPath, [BIN, 'serve', ...args], { env: { PATH: process.env['PATH'] ?? '/usr/bin:/bin', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';
+  const out: Buffer[] = [];
+  child.stdout.on('data', (chunk: Buffer) => out.push(chunk));
   let exit: Exit | undefined;
   const exited = new Promise<Exit>((resolve) =>
     child.once('exit', (code, signal) => {
@@ -66,7 +70,7 @@ export function spawnServe(t: TestContext, args: readonly string[], env: Readonl
       const address = /listening on (http:\S+),/.exec(stderr)?.[1];
       if (address === undefined) return;
       clearTimeout(timer);
-      resolve({ address, pid: child.pid!, stderr: () => stderr, signal: (name) => void child.kill(name), waitExit });
+      resolve({ address, pid: child.pid!, stderr: () => stderr, stdout: () => Buffer.concat(out).toString(), signal: (name) => void child.kill(name), waitExit });
     });
   });
 }

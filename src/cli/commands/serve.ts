@@ -110,6 +110,7 @@ the drain is noted and ignored.`,
     'admin-socket': { type: 'string', value: 'PATH', help: 'serve the admin API on a unix socket' },
     'admin-token-file': { type: 'string', value: 'PATH', help: 'admin bearer token (default: $MAPSIGN_ADMIN_TOKEN)' },
     log: { type: 'string', value: 'stdout|none', help: 'per-request JSON log lines (default stdout)' },
+    'no-debugger': { type: 'boolean', help: 'do not serve the URL Signing Debugger page at /debugger (keep it off a\npublic port): /debugger is then refused like any unsigned path' },
     drain: { type: 'string', value: 'D', help: 'longest wait for in-flight requests on shutdown (default 10s)' },
     'insecure-no-verify': { type: 'boolean', help: 'forward without verifying (benchmarks only)' },
   },
@@ -149,7 +150,7 @@ the drain is noted and ignored.`,
       stripAuthParams: values['keep-auth-params'] !== true,
       upstreamTimeoutMs,
       refusalThrottle: { maxDelayMs: refusalDelayMaxMs },
-      routes: { '/debugger': debuggerRoute },
+      routes: values['no-debugger'] === true ? {} : { '/debugger': debuggerRoute },
       publicUrl,
       trustProxy: values['trust-proxy'],
       admin,
@@ -159,7 +160,7 @@ the drain is noted and ignored.`,
     const signals = stopSignals((message) => io.stderr.write(`mapsign serve: ${message}\n`));
     if (!verify) io.stderr.write('mapsign serve: WARNING: --insecure-no-verify forwards every request unverified.\n');
     io.stderr.write(`mapsign serve: listening on ${gateway.address}, forwarding to ${escapeTerminal(upstream)}, database ${escapeTerminal(describeStore(db))} (${gateway.cache.size} credentials)\n`);
-    io.stderr.write(`mapsign serve: URL Signing Debugger at ${gateway.address}/debugger\n`);
+    if (values['no-debugger'] !== true) io.stderr.write(`mapsign serve: URL Signing Debugger at ${gateway.address}/debugger\n`);
     if (gateway.adminAddress !== undefined) io.stderr.write(`mapsign serve: admin API on ${gateway.adminAddress}\n`);
     if (methods !== undefined && methods.some((method) => method !== 'GET' && method !== 'HEAD')) {
       io.stderr.write(`mapsign serve: forwarding ${methods.join(', ')}: the signature covers the URL only, so methods and bodies are not signed\n`);
