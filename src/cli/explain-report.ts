@@ -1,10 +1,11 @@
 /**
  * Renders the core's `ExplainReport` for people: the verdict, the exact signed string, the
  * provided versus expected signature, the parameters, the warnings and the most likely cause
- * of a mismatch with the string the client signed, and the correctly signed URL to use instead.
+ * of a mismatch with the string the client signed, the expiry of a URL with `expires=`, and the
+ * correctly signed URL to use instead.
  * Pure text in, text out; colours come from a {@link Style}.
  */
-import { getScheme, type ExplainReport } from '../core/index.js';
+import { getScheme, type ExplainedExpiry, type ExplainReport } from '../core/index.js';
 import type { Style } from './style.js';
 
 function section(style: Style, title: string, lines: readonly string[]): string[] {
@@ -25,6 +26,10 @@ function signatureLines(report: ExplainReport, style: Style): string[] {
   return [`provided  ${mark(provided)}`, `expected  ${style.green(report.expectedSignature)}`];
 }
 
+function expiryLine(expiry: ExplainedExpiry, style: Style): string {
+  return `${expiry.state === 'current' ? style.green('current') : style.red(expiry.state)}  ${expiry.message}`;
+}
+
 /**
  * The human report for `report`, ending with a newline.
  *
@@ -40,6 +45,7 @@ export function renderExplainReport(report: ExplainReport, style: Style): string
       report.signedString === undefined ? style.dim('(not known: the URL could not be parsed, or it has no origin)') : style.cyan(report.signedString),
     ]),
     ...section(style, 'Signature', signatureLines(report, style)),
+    ...section(style, 'Expiry', report.expiry === undefined ? [] : [expiryLine(report.expiry, style)]),
     ...section(
       style,
       'Parameters',

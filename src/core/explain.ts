@@ -2,6 +2,7 @@
  * The URL Signing Debugger's engine: for a URL (and, optionally, the secret) it reports what
  * was signed, the expected and the provided signature, warnings about bytes that get
  * rewritten, and — on a mismatch — which common mistake reproduces the provided signature.
+ * A URL with `expires=` also gets its expiry and whether it has passed, secret or not.
  *
  * Written as a generator that yields each HMAC it needs, so one implementation serves the
  * synchronous Node API and the asynchronous WebCrypto one (`drive.ts` runs it).
@@ -9,6 +10,7 @@
 import { timingSafeEqualText } from './constant-time.js';
 import type { Credential, SchemeName } from './credential.js';
 import { isMapsignError } from './errors.js';
+import { DEFAULT_CLOCK_SKEW_MS, describeSpan, findExpires, judgeExpiry, parseExpires } from './expiry.js';
 import type { HmacRequest } from './hmac.js';
 import { cause, mistakeCandidates, type LikelyCause } from './mistakes.js';
 import { getScheme } from './schemes/index.js';
@@ -32,6 +34,19 @@ export interface ExplainedParam {
   readonly rawValue: string;
   /** Percent-decoded (`+` as space); `undefined` when the escapes are not valid UTF-8. */
   readonly value: string | undefined;
+}
+
+/**
+ * The URL's `expires=` as a verifier judges it: `current` (still accepted, perhaps only thanks
+ * to the clock-skew allowance), `expired`, `malformed` (not Unix seconds) or `repeated`.
+ *
+ * @example explainUrl(url).expiry // { raw: '1796126400', expiresAt: 2026-12-01T12:00:00.000Z, state: 'current', message: 'Expires at …, in 9 min 58 s.' }
+ */
+export interface ExplainedExpiry {
+  readonly raw: string;
+  readonly expiresAt: Date | undefined;
+  readonly state: 'current' | 'expired' | 'malformed' | 'repeated';
+  readonly message: string;
 }
 
 /**
@@ -63,6 +78,8 @@ export interface ExplainReport {
   readonly signedUrl?: string | undefined;
   readonly warnings: readonly UrlWarning[];
   readonly likelyCauses: readonly LikelyCause[];
+  /** The URL's `expires=`, when it has one. */
+  readonly expiry?: ExplainedExpiry | undefined;
 }
 
 /**
@@ -91,6 +108,22 @@ function withoutLastSignature(query: string): { query: string; signature: string
   const before = query.slice(0, Math.max(0, last.start - 1));
   const after = query.slice(last.end + 1);
   return { query: before === '' ? after : after === '' ? before : `${before}&${after}`, signature: last.value };
+}
+
+const EXPIRY_STATE = { EXPIRED: 'expired', MALFORMED_EXPIRES: 'malformed', DUPLICATE_PARAMETER: 'repeated' } as const;
+
+/** The query's `expires=` judged at the options' clock, as verification would once the signature matched. */
+function explainExpiry(query: string, options: ExplainOptions): ExplainedExpiry | undefined {
+  const found = findExpires(query);
+  if (found === undefined) return undefined;
+  const skew = options.clockSkewMs ?? DEFAULT_CLOCK_SKEW_MS;
+  const now = (options.now ?? Date.now)();
+  const verdict = judgeExpiry(found, now, skew);
+  if (!verdict.ok) return { raw: found.raw, expiresAt: parseExpires(found.raw), state: EXPIRY_STATE[verdict.reason], message: verdict.message };
+  const left = verdict.expiresAt.getTime() - now;
+  const at = verdict.expiresAt.toISOString();
+  const message = left > 0 ? `Expires at ${at}, in ${describeSpan(left)}.` : `Expired at ${at}, ${describeSpan(left)} ago, but still accepted within the ${describeSpan(skew)} clock-skew allowance.`;
+  return { raw: found.raw, expiresAt: verdict.expiresAt, state: 'current', message };
 }
 
 /** Adds a warning when the secret is not of a length the provider issues (it still signs). */
@@ -142,7 +175,8 @@ export function* explainSteps(url: string, credential: Credential | undefined, o
   const source = credential ?? ((id: string) => ({ scheme: scheme.name, id, secrets: [] }));
   const check = prepareVerification(url, source, options);
   const failure = 'valid' in check ? check : undefined;
-  const report = { ...base, signedString, providedSignature: signature };
+  const expiry = explainExpiry(query, options);
+  const report = expiry === undefined ? { ...base, signedString, providedSignature: signature } : { ...base, signedString, providedSignature: signature, expiry };
   if (credential === undefined || signedString === undefined) {
     const message = failure?.message ?? 'The URL is well formed; give the secret to check the signature.';
     return { ...report, verdict: failure ? 'invalid' : 'unchecked', reason: failure?.reason, message, expectedSignature: undefined, likelyCauses: [] };
@@ -150,6 +184,10 @@ export function* explainSteps(url: string, credential: Credential | undefined, o
   const expected = yield { algorithm: scheme.algorithm, secret: credential.secret, message: signedString };
   const expectedSignature = padSignature(expected);
   if (failure === undefined && 'provided' in check && timingSafeEqualText(expected, check.provided)) {
+    if (expiry !== undefined && expiry.state !== 'current') {
+      const reason = expiry.state === 'expired' ? 'EXPIRED' : expiry.state === 'malformed' ? 'MALFORMED_EXPIRES' : 'DUPLICATE_PARAMETER';
+      return { ...report, verdict: 'invalid', reason, message: `The signature is valid, but: ${expiry.message}`, expectedSignature, likelyCauses: [] };
+    }
     return { ...report, verdict: 'valid', reason: undefined, message: 'The signature is valid.', expectedSignature, likelyCauses: [] };
   }
   const reason = failure?.reason ?? 'SIGNATURE_MISMATCH';

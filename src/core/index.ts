@@ -8,7 +8,7 @@ export { buildUrl, type BuildOptions, type ParamsInput, type ParamValue } from '
 export { generateCredential, parseCredential, type Credential, type CredentialInput, type CredentialLookup, type IdentityParam, type IssuedCredential, type SchemeName, type VerifierCredential } from './credential.js';
 export type { SpaceEncoding } from './encoding/percent.js';
 export { isMapsignError, MapsignError, type MapsignErrorCode } from './errors.js';
-export type { ExplainedParam, ExplainOptions, ExplainReport } from './explain.js';
+export type { ExplainedExpiry, ExplainedParam, ExplainOptions, ExplainReport } from './explain.js';
 export { guessScheme } from './guess.js';
 export type { HmacAlgorithm } from './hmac.js';
 export { MAX_URL_LENGTH } from './limits.js';

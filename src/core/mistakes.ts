@@ -24,6 +24,7 @@ export type CauseCode =
   | 'DECODED_QUERY'
   | 'SIGNED_BEFORE_IDENTITY'
   | 'SIGNED_BEFORE_CHANNEL'
+  | 'SIGNED_BEFORE_EXPIRES'
   | 'STANDARD_BASE64'
   | 'SIGNATURE_NOT_LAST'
   | 'HTTP_VS_HTTPS'
@@ -62,6 +63,7 @@ export const CAUSES: Readonly<Record<CauseCode, { readonly title: string; readon
   DECODED_QUERY: { title: 'The query was signed before its values were percent-encoded.', fix: 'Encode parameter values first, then sign the encoded URL.' },
   SIGNED_BEFORE_IDENTITY: { title: 'The URL was signed before client= or key= was added.', fix: 'Add client= (or key=) and channel= first; sign last.' },
   SIGNED_BEFORE_CHANNEL: { title: 'The URL was signed before channel= was added.', fix: 'Add channel= before signing.' },
+  SIGNED_BEFORE_EXPIRES: { title: 'The URL was signed before expires= was added, so the signature does not cover its expiry.', fix: 'Sign with the expiry option (expiresAt, mapsign sign --expires 10m), which puts expires= inside the signed part.' },
   STANDARD_BASE64: { title: 'The signature is standard base64 (+ and /) instead of URL-safe base64 (- and _).', fix: 'Replace + with - and / with _ in the signature (or use a base64url encoder).' },
   SIGNATURE_NOT_LAST: { title: 'The signature is right, but signature= is not the last parameter.', fix: 'Append signature= after every other parameter.' },
   HTTP_VS_HTTPS: { title: 'The URL was signed with the other protocol (http versus https).', fix: 'This scheme signs the whole URL: sign the URL with the protocol it is sent with.' },
@@ -145,6 +147,7 @@ export function mistakeCandidates(context: MistakeContext): MistakeCandidate[] {
   add('SIGNED_BEFORE_CHANNEL', compose(path, withoutChannel));
   add('SIGNED_BEFORE_IDENTITY', compose(path, withoutParam(query, identityParam)));
   add('SIGNED_BEFORE_IDENTITY', compose(path, withoutParam(withoutChannel, identityParam)));
+  add('SIGNED_BEFORE_EXPIRES', compose(path, withoutParam(query, 'expires')));
   if (scheme.signs === 'full-url' && origin !== '') {
     const swapped = origin.startsWith('https:') ? `http:${origin.slice(6)}` : `https:${origin.slice(5)}`;
     add('HTTP_VS_HTTPS', compose(path, query, swapped));

@@ -11,6 +11,10 @@
  *   or refused (`'reject'`: `UNENCODED_CHARACTER`); the output carries exactly the signed bytes;
  * - `.`/`..` path segments, which clients resolve away: `DOT_SEGMENT`;
  * - a URL that already has `signature=`: `ALREADY_SIGNED`;
+ * - `expiresAt` adds `expires=UNIX_SECONDS` (rounded down) after the identity and channel, inside
+ *   the signed part (`./expiry.ts`); a URL that already has `expires=` is then
+ *   `EXPIRES_ALREADY_SET`, and without the option its own `expires=` must be one value verifiers
+ *   can read (`INVALID_EXPIRES`, `DUPLICATE_PARAMETER`);
  * - the identity (`client=` or `key=`) chosen by the credential or the URL (`identity-choice.ts`),
  *   never empty or undecodable, and `channel=` in the form Google takes for it;
  * - a signed URL over `maxLength` (2048 by default): `URL_TOO_LONG`.
@@ -18,6 +22,7 @@
 import type { Credential, IdentityParam } from './credential.js';
 import { encodeLiteral, encodeUnsendable, firstUnsendable, hasDotSegment, isSendableAsIs } from './encoding/percent.js';
 import { MapsignError } from './errors.js';
+import { EXPIRES_PARAM, expiresValue, findExpires, parseExpires } from './expiry.js';
 import { chooseIdentity } from './identity-choice.js';
 import type { HmacRequest } from './hmac.js';
 import { MAX_URL_LENGTH } from './limits.js';
@@ -42,6 +47,11 @@ export interface SignOptions {
   readonly unsendable?: 'encode' | 'reject' | undefined;
   /** Longest signed URL allowed; default 2048, the limit of Google and Streetmaps web services. */
   readonly maxLength?: number | undefined;
+  /**
+   * Adds `expires=` so that mapsign verifiers refuse the URL from this time on (`EXPIRED`), in
+   * whole seconds rounded down. For your own services behind mapsign: Google's APIs ignore it.
+   */
+  readonly expiresAt?: Date | undefined;
 }
 
 /**
@@ -125,6 +135,23 @@ function withChannel(query: string, channel: string | undefined, numeric: boolea
   return query;
 }
 
+/** Adds `expires=` for `expiresAt`, or checks the URL's own `expires=` reads as verifiers read it. */
+function withExpiry(query: string, expiresAt: Date | undefined): string {
+  const found = findExpires(query);
+  if (expiresAt !== undefined) {
+    if (found !== undefined) {
+      throw new MapsignError('EXPIRES_ALREADY_SET', 'The URL already has an expires= parameter; remove it to sign with an expiry (expiresAt, --expires), or sign without one to keep it.');
+    }
+    return appendParam(query, `${EXPIRES_PARAM}=${expiresValue(expiresAt)}`);
+  }
+  if (found === undefined) return query;
+  if (found.repeated) throw new MapsignError('DUPLICATE_PARAMETER', 'The URL has expires= more than once; keep exactly one.');
+  if (parseExpires(found.raw) === undefined) {
+    throw new MapsignError('INVALID_EXPIRES', `The URL's expires= is ${JSON.stringify(found.raw.slice(0, 24))}, but mapsign verifiers read expires= as whole seconds since 1970 (digits only); remove it and sign with an expiry (expiresAt, --expires).`);
+  }
+  return query;
+}
+
 /**
  * Works out what to sign for `url` and what URL to emit, without computing the HMAC.
  *
@@ -148,7 +175,7 @@ export function planSignature(url: string, credential: Credential, options: Sign
     throw new MapsignError('ALREADY_SIGNED', 'The URL already has a signature= parameter; sign the URL without it.');
   }
   const identity = withIdentity(scheme, credential, query);
-  query = withChannel(identity.query, options.channel, scheme.name === 'google' && identity.param === 'key');
+  query = withExpiry(withChannel(identity.query, options.channel, scheme.name === 'google' && identity.param === 'key'), options.expiresAt);
   // Nothing added or re-encoded: the input is already the URL to emit (common in build scripts
   // that add client= themselves), and its tail is the string to sign — no copies.
   const unchanged = parts.verbatim && path === parts.path && query === parts.query;

@@ -20,7 +20,9 @@ export type VerifyReason =
   | 'MALFORMED_SIGNATURE'
   | 'UNKNOWN_CREDENTIAL'
   | 'REVOKED_CREDENTIAL'
-  | 'SIGNATURE_MISMATCH';
+  | 'SIGNATURE_MISMATCH'
+  | 'EXPIRED'
+  | 'MALFORMED_EXPIRES';
 
 /**
  * A one-line explanation per reason, with what to do.
@@ -34,9 +36,11 @@ export const REASON_MESSAGES: Readonly<Record<VerifyReason, string>> = {
   SIGNATURE_NOT_LAST: 'signature= must be the last parameter; append it after every other parameter.',
   CLIENT_AND_KEY: 'The URL has both client= and key=; send only the one your credential uses.',
   MISSING_CREDENTIAL_ID: 'The URL names no credential: add client= or key=.',
-  DUPLICATE_PARAMETER: 'The URL has client=, key= or channel= more than once; keep exactly one.',
+  DUPLICATE_PARAMETER: 'The URL has client=, key=, channel= or expires= more than once; keep exactly one.',
   MALFORMED_SIGNATURE: 'The signature is not URL-safe base64 of the right length; encode the HMAC with - and _ (not + and /).',
   UNKNOWN_CREDENTIAL: 'No credential with this client or key is known here; check the ID and the scheme.',
   REVOKED_CREDENTIAL: 'This credential has been revoked; ask for a new one.',
   SIGNATURE_MISMATCH: 'The signature does not match the URL; sign exactly the bytes you send, with the current secret.',
+  EXPIRED: 'The URL was signed to expire (expires=) and that time has passed; ask for a freshly signed URL.',
+  MALFORMED_EXPIRES: 'The signed expires= is not a time in whole seconds since 1970 (digits only); sign the URL again with an expiry.',
 };

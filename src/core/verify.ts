@@ -6,6 +6,9 @@
  * valid secret (several during a rotation overlap). Exactly the last `signature` parameter is
  * removed — never every occurrence — so a second `signature=` cannot smuggle unsigned bytes.
  * The reasons and their messages are in `./verify-reasons.ts`.
+ *
+ * A signed `expires=` is judged only after a secret matched (`./expiry.ts`): an unsigned or
+ * altered URL is refused for its signature, and tells a forger nothing about expiry.
  */
 import type { Credential, CredentialLookup, IdentityParam, SchemeName, VerifierCredential } from './credential.js';
 import type { HmacAlgorithm } from './hmac.js';
@@ -15,7 +18,8 @@ import { getScheme } from './schemes/index.js';
 import { normaliseSignature } from './signature.js';
 import { decodeQueryComponent, hasParam, indexOfParam, paramAt } from './query-params.js';
 import { splitUrl, type RawUrl } from './url-parts.js';
-import { isMapsignError } from './errors.js';
+import { isMapsignError, MapsignError } from './errors.js';
+import { DEFAULT_CLOCK_SKEW_MS, findExpires, judgeExpiry } from './expiry.js';
 import { REASON_MESSAGES, type VerifyReason } from './verify-reasons.js';
 
 
@@ -51,6 +55,8 @@ export interface VerifyFailure {
   readonly credentialId?: string | undefined;
   readonly scheme?: SchemeName | undefined;
   readonly channel?: string | undefined;
+  /** For `EXPIRED`: when the URL stopped verifying. */
+  readonly expiresAt?: Date | undefined;
 }
 
 /**
@@ -77,6 +83,25 @@ export interface VerifyOptions {
   readonly maxLength?: number | undefined;
   /** Public origin (`https://tiles.example.com`) for full-URL schemes when `url` is a bare `/path?query`. */
   readonly origin?: string | undefined;
+  /**
+   * How long after its signed `expires=` a URL is still accepted, for clocks that drift apart;
+   * default 30 000 (30 s).
+   */
+  readonly clockSkewMs?: number | undefined;
+  /** The clock, in milliseconds since 1970; default `Date.now`. */
+  readonly now?: (() => number) | undefined;
+}
+
+/**
+ * A signed `expires=` waiting for the signature to match before it is judged.
+ *
+ * @example prepareVerification(url, lookup, { clockSkewMs: 5000 }) // a check whose expiry is { raw: '1796126400', repeated: false, clockSkewMs: 5000, now: Date.now }
+ */
+export interface PendingExpiry {
+  readonly raw: string;
+  readonly repeated: boolean;
+  readonly clockSkewMs: number;
+  readonly now: () => number;
 }
 
 /**
@@ -93,6 +118,8 @@ export interface VerificationCheck {
   readonly scheme: SchemeName;
   readonly credentialId: string;
   readonly channel: string | undefined;
+  /** The URL's `expires=`, judged once a secret matched; `undefined` when it has none. */
+  readonly expiry: PendingExpiry | undefined;
 }
 
 function fail(reason: VerifyReason, extra: Omit<VerifyFailure, 'valid' | 'reason' | 'message'> = {}, message = REASON_MESSAGES[reason]): VerifyFailure {
@@ -158,6 +185,10 @@ function splitOrFail(url: string): RawUrl | VerifyFailure {
  */
 export function prepareVerification(url: string, source: VerifySource, options: VerifyOptions = {}): VerifyFailure | VerificationCheck {
   if (typeof url !== 'string') return fail('MALFORMED_URL');
+  const clockSkewMs = options.clockSkewMs ?? DEFAULT_CLOCK_SKEW_MS;
+  if (!(clockSkewMs >= 0 && clockSkewMs < Infinity)) {
+    throw new MapsignError('INVALID_ARGUMENT', `The clockSkewMs option must be a finite number of milliseconds, 0 or more, not ${String(clockSkewMs)}.`);
+  }
   const maxLength = options.maxLength ?? MAX_URL_LENGTH;
   if (url.length > maxLength) return fail('URL_TOO_LONG', {}, `The URL is ${url.length} characters, over the limit of ${maxLength}; shorten the query.`);
   const parts = splitOrFail(url);
@@ -195,7 +226,9 @@ export function prepareVerification(url: string, source: VerifySource, options: 
   if (credential.revoked === true) return fail('REVOKED_CREDENTIAL', described(id, channel, { scheme: credential.scheme, signedString }));
   const provided = normaliseSignature(query.slice(lastAmpersand + '&signature='.length), scheme.algorithm);
   if (provided === undefined) return fail('MALFORMED_SIGNATURE', described(id, channel, { scheme: credential.scheme, signedString }));
-  return { algorithm: scheme.algorithm, secrets: credential.secrets, message: signedString, provided, scheme: credential.scheme, credentialId: id, channel };
+  const expires = findExpires(unsignedQuery);
+  const expiry = expires === undefined ? undefined : { raw: expires.raw, repeated: expires.repeated, clockSkewMs, now: options.now ?? Date.now };
+  return { algorithm: scheme.algorithm, secrets: credential.secrets, message: signedString, provided, scheme: credential.scheme, credentialId: id, channel, expiry };
 }
 
 /**
@@ -223,9 +256,17 @@ function described(credentialId: string, channel: string | undefined, checked?: 
 /**
  * The result once the HMACs are compared: `matched` is the index of the matching secret, or -1.
  *
+ * A matching signature over an `expires=` that has passed (beyond the clock-skew allowance) is
+ * `EXPIRED`; one that is not Unix seconds is `MALFORMED_EXPIRES`; two are `DUPLICATE_PARAMETER`.
+ *
  * @example concludeVerification(check, matchSync(check, nodeHmac)) // { valid: true, … } or SIGNATURE_MISMATCH
  */
 export function concludeVerification(check: VerificationCheck, matched: number): VerifyResult {
-  if (matched < 0) return fail('SIGNATURE_MISMATCH', described(check.credentialId, check.channel, { scheme: check.scheme, signedString: check.message }));
-  return { valid: true, scheme: check.scheme, credentialId: check.credentialId, channel: check.channel, secretIndex: matched, signedString: check.message };
+  const { credentialId, channel, scheme, message: signedString, expiry: pending } = check;
+  if (matched < 0) return fail('SIGNATURE_MISMATCH', described(credentialId, channel, { scheme, signedString }));
+  if (pending === undefined) return { valid: true, scheme, credentialId, channel, secretIndex: matched, signedString };
+  const expiry = judgeExpiry(pending, pending.now(), pending.clockSkewMs);
+  if (expiry.ok) return { valid: true, scheme, credentialId, channel, secretIndex: matched, signedString, expiresAt: expiry.expiresAt };
+  const facts = described(credentialId, channel, { scheme, signedString });
+  return fail(expiry.reason, expiry.expiresAt === undefined ? facts : { ...facts, expiresAt: expiry.expiresAt }, expiry.message);
 }

@@ -31,6 +31,8 @@ export interface StartOptions {
   readonly methods?: readonly string[] | undefined;
   readonly verify?: boolean | undefined;
   readonly stripAuthParams?: boolean | undefined;
+  /** How long after its signed `expires=` a URL is still accepted; default 30 s. */
+  readonly clockSkewMs?: number | undefined;
   /** Upstream connect and first-byte timeout, and the longest pause inside a body; default 10 s. */
   readonly upstreamTimeoutMs?: number | undefined;
   /** Connections kept open to the upstream; default 128. */

@@ -8,7 +8,12 @@
 /** The header the gateway sets to the verified credential id for the upstream. */
 export const CREDENTIAL_HEADER = 'x-mapsign-credential';
 
-/** The query parameters that authenticate a request. */
+/**
+ * The query parameters that authenticate a request. `expires=` is not among them: it limits a
+ * URL rather than naming who sent it, the upstream may use it (to cap how long it lets the
+ * response be cached), and an operator reading upstream logs sees when each URL was meant to
+ * stop working.
+ */
 export const AUTH_PARAMS: readonly string[] = ['client', 'key', 'signature'];
 
 /**

@@ -21,6 +21,13 @@ export interface VerifierOptions extends OriginOptions {
    * body beyond these is not signed.
    */
   readonly methods?: readonly string[] | undefined;
+  /**
+   * How long after its signed `expires=` a URL is still accepted, for clocks that drift apart;
+   * default 30 000 (30 s). Past it the request is refused with `EXPIRED` (403).
+   */
+  readonly clockSkewMs?: number | undefined;
+  /** The clock for `expires=`, in milliseconds since 1970; default `Date.now` (tests pass their own). */
+  readonly now?: (() => number) | undefined;
 }
 
 /** What a runtime knows about one request. */
@@ -95,7 +102,7 @@ export function verifiable(target: string, origin: string): string {
 const BODYLESS = new Set(['GET', 'HEAD', 'OPTIONS', 'TRACE']);
 
 /**
- * Creates the screen for `options`; throws a `TypeError` for a bad method list.
+ * Creates the screen for `options`; throws a `TypeError` for a bad method list or clock-skew allowance.
  *
  * @example
  * const screen = createRequestScreen({ credentials: lookup, publicUrl: 'https://tiles.example.com' })
@@ -105,9 +112,10 @@ export function createRequestScreen(options: VerifierOptions): RequestScreen {
   const origins = createOriginResolver(options);
   const methods = new Set(normaliseMethods(options.methods ?? DEFAULT_METHODS));
   const allow = [...methods].join(', ');
-  const maxLength = options.maxUrlLength;
+  const { maxUrlLength: maxLength, clockSkewMs, now } = options;
+  if (clockSkewMs !== undefined && !(clockSkewMs >= 0 && clockSkewMs < Infinity)) throw new TypeError(`clockSkewMs must be a finite number of milliseconds, 0 or more, not ${String(clockSkewMs)}.`);
   // The same public origin answers nearly every request: one options object serves them all.
-  let last = { origin: '', maxLength };
+  let last = { origin: '', maxLength, clockSkewMs, now };
   const screen = (facts: RequestFacts): Screened | Refused => {
     if (facts.version !== undefined && facts.version !== '1.1' && facts.version !== '1.0') return { ok: false, refusal: ruleRefusal('HTTP_VERSION_NOT_SUPPORTED') };
     const broken = checkTarget(facts.target);
@@ -117,7 +125,7 @@ export function createRequestScreen(options: VerifierOptions): RequestScreen {
     if (header !== undefined) return { ok: false, refusal: ruleRefusal(header) };
     if (facts.hasBody && BODYLESS.has(facts.method)) return { ok: false, refusal: ruleRefusal('BODY_NOT_ALLOWED') };
     const origin = origins.origin(facts.header, facts.peer, facts.origin);
-    if (origin !== last.origin) last = { origin, maxLength };
+    if (origin !== last.origin) last = { origin, maxLength, clockSkewMs, now };
     return { ok: true, url: verifiable(facts.target, origin), options: last };
   };
   return Object.assign(screen, { allow, trusts: origins.trusts });

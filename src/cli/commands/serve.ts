@@ -17,6 +17,7 @@ import { resolveDbPath } from '../../store/locate.js';
 import { debuggerRoute } from '../../debugger/page.js';
 import { normaliseMethods } from '../../http/request-rules.js';
 import { escapeTerminal, jsonForTerminal } from '../terminal-text.js';
+import { CLOCK_SKEW_OPTIONS, clockSkewOption } from '../expiry-options.js';
 
 function portOption(value: string | undefined, name: string): number | undefined {
   if (value === undefined) return undefined;
@@ -106,6 +107,7 @@ the drain is noted and ignored.`,
       value: 'D',
       help: 'after 3 refusals in a row on one connection, answer each next refusal\non it after 10ms, doubling up to D (default 1s; 0 turns it off):\nslows signature guessing and floods, never valid requests',
     },
+    ...CLOCK_SKEW_OPTIONS,
     'admin-port': { type: 'string', value: 'N', help: 'serve the admin API on 127.0.0.1:N' },
     'admin-socket': { type: 'string', value: 'PATH', help: 'serve the admin API on a unix socket' },
     'admin-token-file': { type: 'string', value: 'PATH', help: 'admin bearer token (default: $MAPSIGN_ADMIN_TOKEN)' },
@@ -148,6 +150,7 @@ the drain is noted and ignored.`,
       listen: { port: portOption(values.port, '--port') ?? 8787, host: values.host ?? '127.0.0.1' },
       verify,
       stripAuthParams: values['keep-auth-params'] !== true,
+      clockSkewMs: clockSkewOption(values['clock-skew']),
       upstreamTimeoutMs,
       refusalThrottle: { maxDelayMs: refusalDelayMaxMs },
       routes: values['no-debugger'] === true ? {} : { '/debugger': debuggerRoute },

@@ -1,12 +1,14 @@
 /**
  * `mapsign sign [URL ...] --scheme NAME`: signs each URL with the core's `createSigner`
  * (credential parsed once) and prints the signed URLs in input order, one per line — from the
- * arguments, or streamed from `--input FILE` / stdin.
+ * arguments, or streamed from `--input FILE` / stdin. With `--expires D` every URL of the run
+ * expires at the same time, D after the credential was read (and any prompt answered).
  */
 import { createSigner } from '../../api/node.js';
 import { isMapsignError } from '../../core/index.js';
 import { defineCommand } from '../command.js';
 import { CREDENTIAL_NOTE, CREDENTIAL_OPTIONS } from '../credential-options.js';
+import { EXPIRES_OPTIONS, lifetimeOption } from '../expiry-options.js';
 import { LENGTH_OPTIONS } from '../length-option.js';
 import { openCredentialBatch, runUrlBatch, URL_BATCH_OPTIONS } from '../url-batch.js';
 
@@ -21,6 +23,7 @@ if any failed, 2 for a usage error.`,
   options: {
     ...CREDENTIAL_OPTIONS,
     channel: { type: 'string', value: 'NAME', help: 'google: add channel=NAME (usage reporting): a name with --client,\na number from 0 to 999 with --key' },
+    ...EXPIRES_OPTIONS,
     ...LENGTH_OPTIONS,
     ...URL_BATCH_OPTIONS,
   },
@@ -31,10 +34,13 @@ if any failed, 2 for a usage error.`,
     'mapsign sign --scheme google --key "$GOOGLE_API_KEY" \'https://maps.googleapis.com/maps/api/staticmap?center=0,0&size=600x300\'',
     'mapsign sign --scheme streetmaps --key my-api-key --secret-file ~/.streetmaps-secret -i urls.txt -o signed.txt',
     'MAPSIGN_SECRET="$TOKEN" mapsign sign --scheme maptiler \'https://api.maptiler.com/maps/streets/style.json\'',
+    "mapsign sign --scheme streetmaps --key my-api-key --expires 10m 'https://tiles.example.com/tiles/1/2/3.png'",
   ],
   async run(values, positionals, io) {
+    const lifetime = lifetimeOption(values.expires);
     const { source, credential, maxLength } = await openCredentialBatch('sign', values, positionals, io);
-    const signer = createSigner(credential, { maxLength, channel: values.channel });
+    const expiresAt = lifetime === undefined ? undefined : new Date(Date.now() + lifetime);
+    const signer = createSigner(credential, { maxLength, channel: values.channel, expiresAt });
     const json = values.json === true;
     return runUrlBatch(source, io, (report) => (url, lineNumber, out) => {
       try {

@@ -1,7 +1,8 @@
 /**
  * The "Build and sign" form: a base URL and literal parameters become the correctly encoded
  * URL (the core's `buildUrl`), shown with its length against the 2048-character limit, and —
- * when a credential is given — the signed URL with a copy button.
+ * when a credential is given — the signed URL with a copy button, expiring if asked
+ * (`expires=` inside the signed part).
  */
 import { signUrl } from '../../api/web.js';
 import { buildUrl, MAX_URL_LENGTH, parseCredential, type SchemeName, type SpaceEncoding } from '../../core/index.js';
@@ -24,6 +25,8 @@ export interface BuildRequest {
   readonly googleIdentity?: 'client' | 'key';
   /** The secret, or for MapTiler the token. */
   readonly secret: string;
+  /** Sign the URL to expire this long from now; never when absent. */
+  readonly expiresInMs?: number | undefined;
 }
 
 /** The encoded URL and, with a credential, the signed one. */
@@ -40,7 +43,8 @@ export interface BuildResult {
 export async function buildAndSign(request: BuildRequest): Promise<BuildResult> {
   const encoded = buildUrl(request.base.trim(), request.params.map((p) => [p.name, p.value] as const), { space: request.space });
   const input = formCredentialInput(request.scheme, request.id, request.secret, request.googleIdentity);
-  return { encoded, signed: input === undefined ? undefined : await signUrl(encoded, parseCredential(input)) };
+  const expiresAt = request.expiresInMs === undefined ? undefined : new Date(Date.now() + request.expiresInMs);
+  return { encoded, signed: input === undefined ? undefined : await signUrl(encoded, parseCredential(input), { expiresAt }) };
 }
 
 function lengthLine(url: string, id: string): HTMLElement {
@@ -86,6 +90,11 @@ function showCredentialFields(scheme: SchemeName, googleIdentity: string): void 
   byId('build-id-label', HTMLLabelElement).textContent = scheme === 'google' && googleIdentity === 'client' ? 'Client ID (client=)' : 'API key (key=)';
 }
 
+/** The lifetime chosen in the Expires list, in milliseconds; `undefined` for Never. */
+function expiresChoice(value: string): number | undefined {
+  return value === '' ? undefined : Number(value);
+}
+
 /** Wires the build form of the page template. */
 export function setUpBuildForm(): void {
   const form = byId('build-form', HTMLFormElement);
@@ -112,6 +121,7 @@ export function setUpBuildForm(): void {
       id: chosen === 'maptiler' ? '' : byId('build-id', HTMLInputElement).value,
       googleIdentity: identity(),
       secret: byId(chosen === 'maptiler' ? 'build-token' : 'build-secret', HTMLInputElement).value,
+      expiresInMs: expiresChoice(byId('build-expires', HTMLSelectElement).value),
     };
     output.setAttribute('aria-busy', 'true');
     void respond(request).then((rendered) => {

@@ -1,10 +1,11 @@
 /**
  * Renders the core's explain report: verdict, the correctly signed URL to copy, likely causes
  * with their fixes (for a confirmed mistake, the string the client signed beside the right one,
- * differing characters marked), the provided and expected signatures, the exact signed string,
+ * differing characters marked), the expiry of a URL with `expires=` and whether it has passed,
+ * the provided and expected signatures, the exact signed string,
  * the warnings and the URL taken apart. Only data is rendered (text nodes), never HTML.
  */
-import { getScheme, type ExplainedParam, type ExplainReport, type LikelyCause, type UrlWarning } from '../../core/index.js';
+import { getScheme, type ExplainedExpiry, type ExplainedParam, type ExplainReport, type LikelyCause, type UrlWarning } from '../../core/index.js';
 import { copyButton } from './copy.js';
 import { h } from './dom.js';
 import { renderRevealed } from './reveal.js';
@@ -25,9 +26,25 @@ function renderVerdict(report: ExplainReport): HTMLElement {
   return h(
     'div',
     { class: `verdict verdict-${report.verdict}`, 'data-testid': 'verdict' },
-    h('p', { class: 'verdict-title' }, h('span', { class: 'verdict-icon', 'aria-hidden': 'true' }, report.verdict === 'valid' ? '✓' : report.verdict === 'invalid' ? '✗' : '?'), VERDICT_TITLES[report.verdict], report.reason === undefined ? undefined : h('code', { class: 'reason' }, report.reason)),
+    h('p', { class: 'verdict-title' }, h('span', { class: 'verdict-icon', 'aria-hidden': 'true' }, report.verdict === 'valid' ? '✓' : report.verdict === 'invalid' ? '✗' : '?'), report.reason === 'EXPIRED' ? 'Signature valid, but the URL has expired' : VERDICT_TITLES[report.verdict], report.reason === undefined ? undefined : h('code', { class: 'reason' }, report.reason)),
     h('p', {}, report.message),
     h('p', { class: 'muted' }, `Scheme: ${scheme.title}${report.schemeGuessed ? ' (guessed from the URL)' : ''}.`),
+  );
+}
+
+const EXPIRY_TITLES: Readonly<Record<ExplainedExpiry['state'], string>> = {
+  current: 'Not expired',
+  expired: 'Expired',
+  malformed: 'Not a valid expiry',
+  repeated: 'expires= more than once',
+};
+
+/** The URL's `expires=`: when, and whether a verifier still accepts it (at this browser's clock). */
+function renderExpiry(expiry: ExplainedExpiry): HTMLElement {
+  return section(
+    'Expiry',
+    h('p', { class: `expiry expiry-${expiry.state}`, 'data-testid': 'expiry', 'data-state': expiry.state }, h('strong', {}, EXPIRY_TITLES[expiry.state]), ' ', expiry.message),
+    h('p', { class: 'muted' }, "Judged by this computer's clock. mapsign verifiers refuse a validly signed URL after its expires= time plus a small clock-skew allowance (30 s by default)."),
   );
 }
 
@@ -129,6 +146,7 @@ export function renderReport(report: ExplainReport): HTMLElement {
     'div',
     { class: 'report' },
     renderVerdict(report),
+    report.expiry === undefined ? undefined : renderExpiry(report.expiry),
     report.signedUrl === undefined ? undefined : renderSignedUrl(report.signedUrl),
     report.likelyCauses.length === 0 ? undefined : section(report.likelyCauses.length === 1 ? 'Likely cause' : 'Likely causes', h('ul', { class: 'causes' }, ...report.likelyCauses.map((c) => renderCause(c, report.signedString)))),
     section(
