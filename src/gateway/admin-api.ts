@@ -5,8 +5,9 @@
  * needs `Authorization: Bearer <admin token>` (compared in constant time).
  *
  *   GET  /credentials                 list (no secrets)
- *   POST /credentials                 {scheme, id?, label?} → 201 with the secret, shown once
+ *   POST /credentials                 {scheme, id?, label?, controls?} → 201 with the secret, shown once
  *   GET  /credentials/:id             one credential (no secrets)
+ *   PATCH /credentials/:id            {label?, controls?} (a control set to null is cleared) → the credential
  *   POST /credentials/:id/rotate      {overlap?: "24h"} → the new secret, shown once
  *   POST /credentials/:id/revoke      → the revoked credential
  *   GET  /usage?since=YYYY-MM-DD&by=client|channel|day
@@ -14,7 +15,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { SCHEME_LIST } from '../core/schemes/index.js';
 import type { MapsignStore, UsageGrouping } from '../store/contract.js';
-import { createCredential, DEFAULT_OVERLAP_MS, rotateCredential } from '../store/credential-ops.js';
+import { controlChangesInput, controlsInput, createCredential, DEFAULT_OVERLAP_MS, rotateCredential, updateCredential } from '../store/credential-ops.js';
 import { MAX_OVERLAP_MS, parseDuration } from '../store/duration.js';
 import { parseUsageDay } from '../store/usage-query.js';
 import { isStoreError, StoreError, type StoreErrorCode } from '../store/errors.js';
@@ -94,8 +95,17 @@ export function createAdminApi(options: AdminApiOptions): FetchHandler {
       if (scheme === undefined) throw new StoreError('INVALID_INPUT', `"scheme" is required: ${SCHEME_LIST}.`);
       const chosenId = optionalString(body, 'id');
       const label = optionalString(body, 'label');
-      const issued = await createCredential(store, { scheme, id: chosenId, label });
+      // Restrictions and limits (issue 12): the same JSON form the credential is shown with.
+      const controls = body['controls'] === undefined ? undefined : controlsInput(body['controls']);
+      const issued = await createCredential(store, { scheme, id: chosenId, label, controls });
       return json(201, { ...issued.credential, issued: issued.text });
+    }
+    if (id !== undefined && parts.length === 2 && method === 'PATCH') {
+      // Restrictions and limits (issue 12): a field set to null is cleared, an absent one kept.
+      const body = await readJson(request);
+      const label = body['label'] === null ? null : optionalString(body, 'label');
+      const controls = body['controls'] === undefined ? undefined : controlChangesInput(body['controls']);
+      return json(200, await updateCredential(store, id, { label, controls }));
     }
     if (id !== undefined && parts.length === 2 && method === 'GET') {
       const found = await store.getCredential(id);

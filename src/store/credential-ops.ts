@@ -4,12 +4,13 @@
  * each provider's format and are returned once, to be shown to the operator and never again.
  */
 import { credentialInput, credentialText, generateCredential, parseCredential, type SchemeName } from '../core/credential.js';
+import { parseControlChanges, parseControls, type ControlChanges, type CredentialControls } from '../core/credential-controls.js';
 import { isMapsignError } from '../core/errors.js';
 import { isSchemeName, SCHEME_NAMES } from '../core/schemes/index.js';
 import type { CredentialText } from '../core/schemes/scheme.js';
-import type { CredentialInfo, MapsignStore } from './contract.js';
+import type { CredentialChanges, CredentialInfo, MapsignStore } from './contract.js';
 import { MAX_OVERLAP_MS } from './duration.js';
-import { StoreError } from './errors.js';
+import { credentialErrors, StoreError } from './errors.js';
 
 /** The default rotation overlap, as Google keeps a previous key valid for 24 hours. */
 export const DEFAULT_OVERLAP_MS = 24 * 3_600_000;
@@ -27,6 +28,8 @@ export interface CreateOptions {
   /** Defaults to a generated id in the provider's format. */
   readonly id?: string | undefined;
   readonly label?: string | undefined;
+  /** Restrictions and limits (check JSON input with {@link controlsInput}). */
+  readonly controls?: CredentialControls | undefined;
   readonly now?: number;
 }
 
@@ -35,14 +38,37 @@ function checkScheme(scheme: string): SchemeName {
   throw new StoreError('INVALID_INPUT', `Unknown scheme ${JSON.stringify(scheme.slice(0, 20))}; use one of ${SCHEME_NAMES.join(', ')}.`);
 }
 
-/** Checks a chosen id the way the core checks identities, reporting an input error. */
-function checkId(scheme: SchemeName, id: string, secret: string): void {
+/** Runs a core check, reporting its `MapsignError` as an input error. */
+function asInputError<T>(check: () => T): T {
   try {
-    parseCredential(credentialInput(scheme, id, secret));
+    return check();
   } catch (error) {
     if (isMapsignError(error)) throw new StoreError('INVALID_INPUT', error.message);
     throw error;
   }
+}
+
+/**
+ * Controls given as JSON (an admin API body), checked; throws `INVALID_INPUT` naming the field.
+ *
+ * @example controlsInput({ allowPaths: ['/tiles/'] })
+ */
+export function controlsInput(value: unknown): CredentialControls {
+  return asInputError(() => parseControls(value));
+}
+
+/**
+ * Control changes given as JSON (`null` clears a field), checked; throws `INVALID_INPUT`.
+ *
+ * @example controlChangesInput({ rateLimit: null })
+ */
+export function controlChangesInput(value: unknown): ControlChanges {
+  return asInputError(() => parseControlChanges(value));
+}
+
+/** Checks a chosen id the way the core checks identities, reporting an input error. */
+function checkId(scheme: SchemeName, id: string, secret: string): void {
+  asInputError(() => parseCredential(credentialInput(scheme, id, secret)));
   // MapTiler splits the token at the first underscore, so its key cannot contain one.
   if (scheme === 'maptiler' && id.includes('_')) throw new StoreError('INVALID_INPUT', 'A MapTiler key cannot contain an underscore (the token is KEY_SECRET).');
 }
@@ -61,7 +87,7 @@ export async function createCredential(store: MapsignStore, options: CreateOptio
   const id = options.id ?? generated.id;
   if (options.id !== undefined) checkId(scheme, id, generated.secret);
   const text = credentialText(scheme, id, generated.secret);
-  await store.insertCredential({ id, scheme, label: options.label ?? null, secretText: generated.secret, createdAt: options.now ?? Date.now() });
+  await store.insertCredential({ id, scheme, label: options.label ?? null, secretText: generated.secret, createdAt: options.now ?? Date.now(), controls: options.controls });
   return { credential: (await store.getCredential(id))!, text };
 }
 
@@ -82,4 +108,17 @@ export async function rotateCredential(store: MapsignStore, id: string, options:
   await store.rotateSecret(id, generated.secret, now, now + overlapMs);
   const text = credentialText(existing.scheme, id, generated.secret);
   return { credential: (await store.getCredential(id))!, text };
+}
+
+/**
+ * Changes a credential's label or controls and returns it; every gateway enforces the change
+ * within a second. Throws `CREDENTIAL_NOT_FOUND` / `CREDENTIAL_REVOKED`.
+ *
+ * @example await updateCredential(store, 'gme-acme', { controls: { rateLimit: { count: 50, per: 'second' }, allowIps: null } })
+ */
+export async function updateCredential(store: MapsignStore, id: string, changes: CredentialChanges, now = Date.now()): Promise<CredentialInfo> {
+  await store.updateCredential(id, changes, now);
+  const updated = await store.getCredential(id);
+  if (updated === undefined) throw credentialErrors.notFound(id);
+  return updated;
 }

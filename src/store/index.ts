@@ -1,14 +1,15 @@
 /**
  * `mapsign/store`: the contract, the SQLite and PostgreSQL implementations, `openStore` (which
  * picks one from a `--db` value), the resilient wrapper for gateways, and the credential
- * operations (create, rotate) the CLI and the admin API use, for your own automation.
+ * operations (create, update, rotate) the CLI and the admin API use, for your own automation.
  *
  * @example
  * import { openStore } from 'mapsign/store'
  * const store = await openStore(process.env.MAPSIGN_DB ?? './mapsign.db')
  */
-export type { CredentialInfo, MapsignStore, NewCredential, SecretInfo, UsageDelta, UsageGrouping, UsageQuery, UsageRow, VerifierRecord } from './contract.js';
-export { createCredential, credentialInput, DEFAULT_OVERLAP_MS, rotateCredential, type CreateOptions, type IssuedSecret } from './credential-ops.js';
+export type { ControlChanges, CredentialControls, RateLimit, RatePeriod } from '../core/credential-controls.js';
+export type { CredentialChanges, CredentialInfo, MapsignStore, NewCredential, SecretInfo, UsageDelta, UsageGrouping, UsageQuery, UsageRow, VerifierRecord } from './contract.js';
+export { controlChangesInput, controlsInput, createCredential, credentialInput, DEFAULT_OVERLAP_MS, rotateCredential, updateCredential, type CreateOptions, type IssuedSecret } from './credential-ops.js';
 export { isStoreError, StoreError, type StoreErrorCode } from './errors.js';
 export { openStore, type OpenStoreOptions } from './open.js';
 export { openPostgresStore, type PostgresStoreOptions } from './postgres.js';

@@ -64,6 +64,10 @@ const MIGRATIONS: readonly string[] = [
   CREATE TABLE mapsign.usage_batches (id TEXT COLLATE "C" PRIMARY KEY, applied_at BIGINT NOT NULL);
   CREATE INDEX usage_batches_applied_at ON mapsign.usage_batches (applied_at);
   `,
+  // Restrictions and limits per credential (canonical JSON, NULL for none) and when they last changed.
+  `
+  ALTER TABLE mapsign.credentials ADD COLUMN controls TEXT, ADD COLUMN updated_at BIGINT;
+  `,
 ];
 
 /** The schema version this build writes. */

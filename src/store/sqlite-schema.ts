@@ -50,6 +50,11 @@ const MIGRATIONS: readonly string[] = [
   CREATE TABLE usage_batches (id TEXT PRIMARY KEY, applied_at INTEGER NOT NULL) WITHOUT ROWID;
   CREATE INDEX usage_batches_applied_at ON usage_batches (applied_at);
   `,
+  // Restrictions and limits per credential (canonical JSON, NULL for none) and when they last changed.
+  `
+  ALTER TABLE credentials ADD COLUMN controls TEXT;
+  ALTER TABLE credentials ADD COLUMN updated_at INTEGER;
+  `,
 ];
 
 /** The schema version this build writes. */
