@@ -9,7 +9,9 @@
  * with (d-off) the same flood against a gateway started with `--refusal-delay-max 0`, which
  * answers every refusal at once, (d-ref) the same second generator sending *valid* traffic
  * instead, so that the cost of bad signatures is told apart from the cost of simply more load
- * on a small machine, and (e) Debian's nginx with
+ * on a small machine, (g) the same valid traffic as (c) on the same gateway but for a
+ * credential with restrictions (path prefix, referrer, client network) and a rate limit it
+ * never reaches — the cost of the controls on the request path, target (g)/(c) ≥ 0.97 —, and (e) Debian's nginx with
  * `secure_link` in front of the same upstream, as the native anchor. Upstream, gateways and
  * nginx are separate processes; the main load generator is this process.
  * Scenarios are interleaved round by round and the median of the rounds is printed, with the
@@ -32,6 +34,8 @@ import { join } from 'node:path';
 import autocannon from 'autocannon';
 import { parseCredential, signUrl, type VerifierCredential } from '../dist/index.js';
 import { createRequestVerifier } from '../dist/gateway/verifier.js';
+import { createControlEnforcer } from '../dist/gateway/control-enforcer.js';
+import { compileGuard } from '../dist/http/credential-guard.js';
 import { createCredential, credentialInput, openSqliteStore } from '../dist/store/index.js';
 
 const SECONDS = Number(process.env['BENCH_SECONDS'] ?? 4);
@@ -119,10 +123,10 @@ interface Measured {
   readonly bad: number;
 }
 
-function load(url: string, paths: readonly string[]): Promise<Measured> {
+function load(url: string, paths: readonly string[], headers?: Record<string, string>): Promise<Measured> {
   return new Promise((resolve, reject) => {
     autocannon(
-      { url, connections: CONNECTIONS, duration: SECONDS, requests: paths.map((path) => ({ method: 'GET', path })) },
+      { url, connections: CONNECTIONS, duration: SECONDS, requests: paths.map((path) => ({ method: 'GET', path, headers })) },
       (error, result) => {
         if (error !== null && error !== undefined) reject(error);
         else resolve({ rps: result.requests.average, p99: result.latency.p99, bad: result.non2xx + result.errors + result.timeouts });
@@ -163,6 +167,22 @@ function verifierMicros(targets: readonly string[]): number {
   return median(rounds);
 }
 
+/** Median µs per call of the controls check of scenario (g) on `targets`, without sockets. */
+function controlsMicros(targets: readonly string[], controls: Parameters<typeof compileGuard>[1]): number {
+  const guard = compileGuard('gme-bench-controlled', controls)!;
+  const enforce = createControlEnforcer({ trusts: () => false });
+  const header = (name: string): string | undefined => (name === 'origin' ? 'https://app.example.com' : undefined);
+  const facts = targets.map((target) => ({ method: 'GET', target, header, peer: '127.0.0.1', hasBody: false }));
+  const result = { valid: true, scheme: 'google', credentialId: 'gme-bench-controlled', channel: undefined, secretIndex: 0, signedString: '' } as const;
+  const rounds: number[] = [];
+  for (let round = 0; round < 15; round++) {
+    const started = process.hrtime.bigint();
+    for (let i = 0; i < 20_000; i++) if (enforce(guard, facts[i % facts.length]!, result) !== undefined) throw new Error('the bench URL is refused by its controls');
+    rounds.push(Number(process.hrtime.bigint() - started) / 1000 / 20_000);
+  }
+  return median(rounds);
+}
+
 function median(values: readonly number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.floor(sorted.length / 2)]!;
@@ -174,11 +194,16 @@ try {
   const db = join(dir, 'bench.db');
   const store = openSqliteStore(db);
   const issued = await createCredential(store, { scheme: 'google', id: 'gme-bench' });
+  const benchControls = { allowPaths: ['/tiles/'], allowReferrers: ['https://app.example.com'], allowIps: ['127.0.0.0/8', '::1'], rateLimit: { count: 1_000_000, per: 'second' } } as const;
+  const controlled = await createCredential(store, { scheme: 'google', id: 'gme-bench-controlled', controls: benchControls });
   await store.close();
   const credential = parseCredential(credentialInput('google', 'gme-bench', issued.text.secret));
   verifierCredential = { scheme: 'google', id: 'gme-bench', secrets: [credential.secret] };
   const tiles = Array.from({ length: 64 }, (_, i) => `/tiles/12/${1000 + i}/${2000 + i}.png`);
   const valid = tiles.map((path) => signUrl(`http://gw${path}?client=gme-bench`, credential).slice('http://gw'.length));
+  const controlledCredential = parseCredential(credentialInput('google', 'gme-bench-controlled', controlled.text.secret));
+  const validControlled = tiles.map((path) => signUrl(`http://gw${path}?client=gme-bench-controlled`, controlledCredential).slice('http://gw'.length));
+  const fromApp = { origin: 'https://app.example.com' };
   // Same length and alphabet as a real signature, so every one costs a full HMAC to refuse.
   const forged = valid.map((target) => target.replace(/signature=.*$/, `signature=${createHash('sha1').update(target).digest('base64url')}=`));
   const md5 = (path: string): string => createHash('md5').update(`${path} ${NGINX_SECRET}`).digest('base64url');
@@ -198,6 +223,9 @@ try {
   const checks: [string, number][] = [[bare + tiles[0], 200], [gatewayOn + valid[0], 200], [gatewayOn + forged[0], 403], [gatewayUnthrottled + forged[0], 403], [gatewayOff + tiles[0], 200]];
   if (nginx !== undefined) checks.push([nginx + nginxPaths[0], 200], [`${nginx}${tiles[0]}?md5=AAAAAAAAAAAAAAAAAAAAAA`, 403]);
   for (const [url, expected] of checks) if ((await status(url)) !== expected) throw new Error(`sanity check failed: ${url} is not ${expected}`);
+  if ((await fetch(gatewayOn + validControlled[0], { headers: fromApp })).status !== 200 || (await fetch(gatewayOn + validControlled[0])).status !== 403) {
+    throw new Error('sanity check failed: the controlled credential does not pass with its referrer, or passes without one');
+  }
 
   // What the flood itself got answered, per scenario, to show what the throttle holds back.
   const floods = new Map<string, Measured[]>();
@@ -211,6 +239,7 @@ try {
     '(f) bare node:http + undici proxy': () => load(bare, tiles),
     '(b) gateway, verification off': () => load(gatewayOff, tiles),
     '(c) gateway, valid signatures': () => load(gatewayOn, valid),
+    '(g) valid, restrictions + rate limit': () => load(gatewayOn, validControlled, fromApp),
     '(d) valid, with bad-signature flood': () => underFlood('(d) valid, with bad-signature flood', gatewayOn),
     '(d-off) same, refusal throttle off': () => underFlood('(d-off) same, refusal throttle off', gatewayUnthrottled),
     '(d-ref) valid, with as much valid load': async () => (await Promise.all([load(gatewayOn, valid), loadElsewhere(gatewayOn, valid)]))[0],
@@ -243,6 +272,8 @@ try {
   const added = 1e6 / rps('(c) gateway, valid signatures') - 1e6 / rps('(b) gateway, verification off');
   console.log(`1/(c) - 1/(b)  time verification adds: ${added.toFixed(2)} µs per request (noisy: the difference of two loaded figures)`);
   console.log(`in-process verifier: ${verifierMicros(valid).toFixed(2)} µs per request (shape rules + HMAC-SHA1 + compare; target <= 1.5)`);
+  console.log(`(g)/(c)  restrictions + rate limit:     ${ratio('(g) valid, restrictions + rate limit', '(c) gateway, valid signatures')}  (target >= 0.97)`);
+  console.log(`in-process controls check of (g): ${controlsMicros(validControlled, benchControls).toFixed(2)} µs per request (path, referrer, network, token bucket)`);
   console.log(`(d)/(c)  valid under a bad flood:      ${ratio('(d) valid, with bad-signature flood', '(c) gateway, valid signatures')}  (target >= 0.8)`);
   console.log(`(d-off)/(c) same, throttle off:     ${ratio('(d-off) same, refusal throttle off', '(c) gateway, valid signatures')}`);
   const perRound = (list: readonly Measured[] | undefined): string => (list ?? []).map((m) => m.rps.toFixed(0)).join(', ');

@@ -5,7 +5,7 @@
  * nothing that is not served. Served at `/openapi.json`, behind the same bearer token.
  */
 import { MAX_BODY_BYTES } from './admin-request.js';
-import type { AdminRoute, ResponseSchema } from './admin-routes.js';
+import { CONTROLS, type AdminRoute, type ResponseSchema } from './admin-routes.js';
 
 /** The admin API's own version: raised when an endpoint changes incompatibly. */
 const API_VERSION = '1';
@@ -37,13 +37,15 @@ const SCHEMAS: Readonly<Record<string, ResponseSchema>> = {
   },
   Credential: {
     type: 'object',
-    required: ['id', 'scheme', 'label', 'createdAt', 'revokedAt', 'secrets'],
+    required: ['id', 'scheme', 'label', 'createdAt', 'updatedAt', 'revokedAt', 'controls', 'secrets'],
     properties: {
       id: { type: 'string' },
       scheme: { type: 'string' },
       label: { type: ['string', 'null'] },
       createdAt: { type: 'integer' },
+      updatedAt: NULLABLE_TIME,
       revokedAt: NULLABLE_TIME,
+      controls: CONTROLS,
       secrets: { type: 'array', items: { $ref: '#/components/schemas/Secret' }, description: 'newest first; never the secret text' },
     },
   },

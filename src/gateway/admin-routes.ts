@@ -11,13 +11,13 @@ import { SCHEME_NAMES } from '../core/schemes/index.js';
 import type { AuditContext } from '../store/audit-trail.js';
 import { parseAuditTime } from '../store/audit-range.js';
 import { MAX_AUDIT_LIMIT, type MapsignStore, type UsageGrouping } from '../store/contract.js';
-import { createCredential, DEFAULT_OVERLAP_MS, revokeCredential, rotateCredential } from '../store/credential-ops.js';
+import { controlChangesInput, controlsInput, createCredential, DEFAULT_OVERLAP_MS, revokeCredential, rotateCredential, updateCredential } from '../store/credential-ops.js';
 import { MAX_OVERLAP_MS, parseDuration } from '../store/duration.js';
 import { credentialErrors, isStoreError } from '../store/errors.js';
 import { parseUsageDay } from '../store/usage-query.js';
 import { buildUsageReport } from '../store/usage-report.js';
 import { AdminError, type QuerySchema } from './admin-request.js';
-import type { ObjectSchema } from './admin-schema.js';
+import { nullable, type ObjectSchema, type PlainSchema } from './admin-schema.js';
 
 /** What a handler is given: the store, who is acting, and the request's validated parts. */
 export interface AdminCall {
@@ -59,6 +59,38 @@ function inField<T>(field: string, parse: () => T): T {
   }
 }
 
+const LABEL: PlainSchema = { type: 'string', maxLength: 200, description: 'a label for people' };
+
+/** One list of a credential's restrictions; each item is checked further by the core's parser. */
+const restrictionList = (description: string): PlainSchema => ({ type: 'array', maxItems: 100, items: { type: 'string', maxLength: 300 }, description });
+
+/** A credential's controls, one schema per field (README "Restrictions", "Rate limits and quotas"). */
+const CONTROL_SCHEMAS = {
+  allowPaths: restrictionList('path prefixes the credential may request, e.g. /tiles/'),
+  allowReferrers: restrictionList('origins (https://app.example.com) or *.example.com that may embed it'),
+  allowIps: restrictionList('client networks in CIDR, IPv4 or IPv6'),
+  requireExpiry: { type: 'boolean', description: 'URLs must carry a signed expires=; only true' },
+  maxLifetimeSeconds: { type: 'integer', minimum: 1, description: 'longest expires= from now, in seconds (implies requireExpiry)' },
+  rateLimit: {
+    type: 'object',
+    additionalProperties: false,
+    required: ['count', 'per'],
+    properties: { count: { type: 'integer', minimum: 1 }, per: { type: 'string', enum: ['second', 'minute'] } },
+    description: 'requests per second or minute, per gateway',
+  },
+  dailyQuota: { type: 'integer', minimum: 1, description: 'requests per UTC day, across gateways' },
+} as const satisfies Readonly<Record<string, PlainSchema>>;
+
+export const CONTROLS: ObjectSchema = { type: 'object', additionalProperties: false, properties: CONTROL_SCHEMAS, description: 'restrictions and limits' };
+
+/** The same fields, each also `null` to clear it. */
+const CONTROL_CHANGES: ObjectSchema = {
+  type: 'object',
+  additionalProperties: false,
+  properties: Object.fromEntries(Object.entries(CONTROL_SCHEMAS).map(([name, schema]) => [name, nullable(schema)])),
+  description: 'the controls to change: a field given is set, null clears it, one left out is kept',
+};
+
 const CREATE_BODY: ObjectSchema = {
   type: 'object',
   additionalProperties: false,
@@ -66,9 +98,12 @@ const CREATE_BODY: ObjectSchema = {
   properties: {
     scheme: { type: 'string', enum: SCHEME_NAMES, description: 'the signing scheme' },
     id: { type: 'string', maxLength: 200, description: "the credential's id (default: a new one in the provider's format)" },
-    label: { type: 'string', maxLength: 200, description: 'a label for people' },
+    label: LABEL,
+    controls: CONTROLS,
   },
 };
+
+const UPDATE_BODY: ObjectSchema = { type: 'object', additionalProperties: false, properties: { label: nullable(LABEL), controls: CONTROL_CHANGES } };
 
 const ROTATE_BODY: ObjectSchema = {
   type: 'object',
@@ -101,7 +136,8 @@ export const ADMIN_ROUTES: readonly AdminRoute[] = [
     success: { status: 201, description: 'The new credential and its secret', schema: ref('IssuedCredential') },
     errors: { 409: 'CREDENTIAL_EXISTS' },
     async handle({ store, audit, body }) {
-      const issued = await createCredential(store, { scheme: body['scheme'] as string, id: body['id'] as string | undefined, label: body['label'] as string | undefined, audit });
+      const controls = body['controls'] === undefined ? undefined : inField('controls', () => controlsInput(body['controls']));
+      const issued = await createCredential(store, { scheme: body['scheme'] as string, id: body['id'] as string | undefined, label: body['label'] as string | undefined, controls, audit });
       return { ...issued.credential, issued: issued.text };
     },
   },
@@ -116,6 +152,19 @@ export const ADMIN_ROUTES: readonly AdminRoute[] = [
       const found = await store.getCredential(params['id']!);
       if (found === undefined) throw credentialErrors.notFound(params['id']!);
       return found;
+    },
+  },
+  {
+    method: 'PATCH',
+    path: '/credentials/{id}',
+    operationId: 'updateCredential',
+    summary: "Change a credential's label or controls (running gateways within a second)",
+    body: UPDATE_BODY,
+    success: { status: 200, description: 'The credential as changed', schema: ref('Credential') },
+    errors: { 404: 'CREDENTIAL_NOT_FOUND', 409: 'CREDENTIAL_REVOKED' },
+    async handle({ store, audit, params, body }) {
+      const controls = body['controls'] === undefined ? undefined : inField('controls', () => controlChangesInput(body['controls']));
+      return updateCredential(store, params['id']!, { label: body['label'] as string | null | undefined, controls }, { audit });
     },
   },
   {

@@ -11,7 +11,24 @@
 import { didYouMean } from '../core/suggest.js';
 
 /** The JSON Schema subset the admin API uses. */
-export type Schema = StringSchema | IntegerSchema | BooleanSchema | ArraySchema | ObjectSchema;
+export type Schema = PlainSchema | NullableSchema;
+
+/** A schema that does not admit `null`. */
+export type PlainSchema = StringSchema | IntegerSchema | BooleanSchema | ArraySchema | ObjectSchema;
+
+/** A value of one schema, or `null` (a field an update clears): `{"anyOf": [schema, {"type": "null"}]}`. */
+export interface NullableSchema extends Described {
+  readonly anyOf: readonly [PlainSchema, { readonly type: 'null' }];
+}
+
+/**
+ * `schema`, or `null`.
+ *
+ * @example nullable({ type: 'integer', minimum: 1 }) // { anyOf: [{ type: 'integer', minimum: 1 }, { type: 'null' }] }
+ */
+export function nullable(schema: PlainSchema): NullableSchema {
+  return { anyOf: [schema, { type: 'null' }] };
+}
 
 interface Described {
   readonly description?: string | undefined;
@@ -106,6 +123,7 @@ function checkObject(schema: ObjectSchema, value: object, path: string): FieldPr
  * @example validate(CREATE_BODY, { scheme: 'google', lable: 'x' }, '') // { field: 'lable', reason: 'UNKNOWN_FIELD', … Did you mean label? … }
  */
 export function validate(schema: Schema, value: unknown, path: string): FieldProblem | undefined {
+  if ('anyOf' in schema) return value === null ? undefined : validate(schema.anyOf[0], value, path);
   switch (schema.type) {
     case 'object':
       if (value === null || typeof value !== 'object' || Array.isArray(value)) return invalid(path, `must be a JSON object, not ${typeName(value)}`);

@@ -5,10 +5,13 @@
  * marker (one indexed row) every 250 ms and reloads everything when it moves, so a revocation
  * or rotation made by the CLI, the admin API or another process is enforced within a second.
  * It also reloads when a rotated secret's overlap ends. If the store cannot be read, the last
- * good view stays in force (fail static) and the error is reported.
+ * good view stays in force (fail static) and the error is reported. Credentials with
+ * restrictions or limits also get a compiled guard (src/http/credential-guard.ts), in a map of
+ * their own, so a credential without any costs one lookup that finds nothing.
  */
 import { credentialInput, parseCredential, type CredentialLookup, type VerifierCredential } from '../core/credential.js';
 import type { Secret } from '../core/secret.js';
+import { compileGuard, type CredentialGuard } from '../http/credential-guard.js';
 import type { MapsignStore } from '../store/contract.js';
 
 /** Options for {@link CredentialCache.open}. */
@@ -37,6 +40,8 @@ export class CredentialCache {
   readonly #now: () => number;
   readonly #onError: (message: string) => void;
   #byId = new Map<string, VerifierCredential>();
+  #guards = new Map<string, CredentialGuard>();
+  #quotaIds: ReadonlySet<string> = new Set();
   #marker = '';
   #nextExpiry = Infinity;
   #timer: NodeJS.Timeout | undefined;
@@ -70,6 +75,14 @@ export class CredentialCache {
   /** True when the cache holds credential `id` (revoked ones included). */
   has(id: string): boolean {
     return this.#byId.has(id);
+  }
+
+  /** The guard of a credential with controls, or `undefined`: a map read, no I/O. */
+  readonly guard = (id: string): CredentialGuard | undefined => this.#guards.get(id);
+
+  /** The credentials with a daily quota. */
+  get quotaIds(): ReadonlySet<string> {
+    return this.#quotaIds;
   }
 
   /** Number of credentials held. */
@@ -114,6 +127,8 @@ export class CredentialCache {
     const now = this.#now();
     const records = await this.#store.loadVerifierRecords(now);
     const byId = new Map<string, VerifierCredential>();
+    const guards = new Map<string, CredentialGuard>();
+    const quotaIds = new Set<string>();
     let nextExpiry = Infinity;
     for (const record of records) {
       const secrets: Secret[] = [];
@@ -126,8 +141,13 @@ export class CredentialCache {
         }
       }
       byId.set(record.id, { scheme: record.scheme, id: record.id, secrets, revoked: record.revoked });
+      const guard = compileGuard(record.id, record.controls, this.#guards.get(record.id));
+      if (guard !== undefined) guards.set(record.id, guard);
+      if (guard?.dailyQuota !== undefined) quotaIds.add(record.id);
     }
     this.#byId = byId;
+    this.#guards = guards;
+    this.#quotaIds = quotaIds;
     this.#marker = marker;
     this.#nextExpiry = nextExpiry;
     this.#reloads += 1;

@@ -5,7 +5,8 @@
  * shape rules and verified (src/gateway/verifier.ts), then either refused — through the refusal
  * throttle, counted and logged — or streamed to the upstream by the proxy with the gateway's own
  * headers and the authentication parameters removed, one request at a time per connection
- * (connection-lanes.ts). The routes that need no signature
+ * (connection-lanes.ts). A request that verified and whose credential has controls is checked
+ * against them before it is forwarded (control-enforcer.ts). The routes that need no signature
  * (`/healthz`, the debugger page) pass the same shape rules and are served by `fetch`-style
  * handlers off the hot path. `Expect: 100-continue` is answered only once the request verified,
  * so a refused upload is never invited. Every request gets an id (request-id.ts), sent upstream
@@ -23,6 +24,9 @@ import type { RuleReason } from '../http/request-rules.js';
 import { upstreamRequestHeaders } from './forward-headers.js';
 import { answerWithFetch, type FetchHandler } from './node-server.js';
 import { createConnectionLanes } from './connection-lanes.js';
+import { createControlEnforcer } from './control-enforcer.js';
+import type { CredentialGuard } from '../http/credential-guard.js';
+import type { DailyQuotas } from './daily-quota.js';
 import type { Outcome } from './outcome.js';
 import { createProxy, type ProxyFailure, type ProxyOptions, type ProxyOutcome } from './proxy.js';
 import type { RefusalThrottle } from './refusal-throttle.js';
@@ -43,6 +47,10 @@ export interface GatewayOptions extends VerifierOptions, ProxyOptions {
    */
   readonly routes?: Readonly<Record<string, FetchHandler>> | undefined;
   readonly usage?: UsageRecorder | undefined;
+  /** The restrictions and limits of a verified credential (e.g. `CredentialCache.guard`). */
+  readonly guards?: ((credentialId: string) => CredentialGuard | undefined) | undefined;
+  /** Where daily quotas are counted, across gateways sharing the store. */
+  readonly quotas?: DailyQuotas | undefined;
   readonly log?: RequestLogger | undefined;
   /** Delays refusals on connections that keep getting them. */
   readonly throttle?: RefusalThrottle | undefined;
@@ -140,7 +148,8 @@ export function createGateway(options: GatewayOptions): Gateway {
   const verify = options.verify === false ? undefined : createRequestVerifier(options, screen);
   const strip = options.stripAuthParams !== false;
   const routes: Record<string, FetchHandler> = { '/healthz': healthz, ...options.routes };
-  const { usage, log, throttle } = options;
+  const { usage, log, throttle, guards } = options;
+  const enforce = createControlEnforcer({ quotas: options.quotas, trusts: screen.trusts });
   const lanes = createConnectionLanes();
 
   const count = (ending: Ending): void => usage?.count(ending.credential ?? '', ending.channel ?? '', ending.outcome);
@@ -188,15 +197,21 @@ export function createGateway(options: GatewayOptions): Gateway {
     }
     const verdict = verify(facts);
     if (!verdict.ok) return refuse(received, res, verdict.refusal, facts.hasBody);
+    const guard = guards?.(verdict.result.credentialId);
+    const refused = guard === undefined ? undefined : enforce(guard, facts, verdict.result);
+    if (refused !== undefined) return refuse(received, res, refused, facts.hasBody);
     throttle?.pass(req.socket);
-    forward(received, res, facts.hasBody, expectsContinue, verdict.origin, verdict.result.credentialId, verdict.result.channel);
+    // A request admitted under a daily quota is in flight for it until it is counted.
+    const quota = guard?.dailyQuota === undefined ? undefined : options.quotas;
+    forward(received, res, facts.hasBody, expectsContinue, verdict.origin, verdict.result.credentialId, verdict.result.channel, quota);
   };
 
-  const forward = (received: Received, res: ServerResponse, hasBody: boolean, expectsContinue: boolean, origin: string, credential: string | undefined, channel: string | undefined): void => {
+  const forward = (received: Received, res: ServerResponse, hasBody: boolean, expectsContinue: boolean, origin: string, credential: string | undefined, channel: string | undefined, quota?: DailyQuotas): void => {
     const { req, requestId } = received;
     let ending: Ending | undefined;
     // Counted as soon as the outcome is known, logged once the answer is over (with its bytes).
     const settle = (outcome: ProxyOutcome): void => {
+      if (quota !== undefined && credential !== undefined) quota.settle(credential);
       if ('status' in outcome) {
         ending = { status: outcome.status, outcome: outcome.status >= 500 ? 'UPSTREAM_5XX' : 'ok', credential, channel, bytes: 0, upstreamStatus: outcome.status };
         return count(ending);

@@ -13,6 +13,7 @@ import { createServer } from 'node:http';
 import type { MapsignStore } from '../store/contract.js';
 import { createAdminApi, type AdminApi, type AdminApiOptions } from './admin-api.js';
 import { CredentialCache } from './credential-cache.js';
+import { DailyQuotas } from './daily-quota.js';
 import { createGateway } from './handler.js';
 import { listenOn, serveFetch, type FetchHandler, type ListenTarget, type RunningServer } from './node-server.js';
 import { createRefusalThrottle, type RefusalThrottle, type RefusalThrottleOptions } from './refusal-throttle.js';
@@ -90,16 +91,25 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
   const warn = options.warn ?? (() => {});
   const { store } = options;
   const cache = await CredentialCache.open(store, { onError: warn, pollMs: options.pollMs });
-  const usage = new UsageRecorder(store, { onError: warn, flushMs: options.flushMs });
+  const quotas = new DailyQuotas(store);
+  const usage = new UsageRecorder(store, { onError: warn, flushMs: options.flushMs, batches: quotas });
   const throttle = createRefusalThrottle(options.refusalThrottle);
   // Metrics are served on the admin listener only, so without one prom-client is never loaded.
   const metrics = options.admin === undefined ? undefined : (await import('./metrics.js')).createGatewayMetrics({ store, credentials: cache, usage });
+  // Daily quotas read today's usage once per flush interval, only while some credential has one,
+  // and before serving: a restarted gateway must not grant a spent quota again.
+  const refreshQuotas = (): Promise<void> => quotas.refresh(cache.quotaIds, () => usage.flush(), warn);
+  await refreshQuotas();
+  const quotaTimer = setInterval(() => void refreshQuotas(), options.flushMs ?? 1000);
+  quotaTimer.unref();
   const gateway = createGateway({
     ...options,
     // The store's own /healthz (its kind and state, credentials, usage) unless the caller gives one.
     routes: { ...storeRoutes(store, { credentials: cache, usage }), ...options.routes },
     log: allOf(options.log, metrics?.observe),
     credentials: cache.lookup,
+    guards: cache.guard,
+    quotas,
     usage,
     throttle,
     timeoutMs: options.upstreamTimeoutMs,
@@ -122,6 +132,7 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
     await Promise.all(servers.map((running) => running.close(0)));
     await admin?.close();
     unfollow();
+    clearInterval(quotaTimer);
     cache.close();
     await usage.close();
     await gateway.close();
@@ -135,6 +146,7 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
     throttle.flush();
     await Promise.all(servers.map((running) => running.close(drainMs - closeReserve, () => gateway.abortInFlight())));
     unfollow();
+    clearInterval(quotaTimer);
     cache.close();
     // Whatever the pool still held settles (and is counted) before the last write.
     gateway.abortInFlight();

@@ -21,6 +21,12 @@ import type { MapsignStore, UsageDelta } from '../store/contract.js';
 import type { Outcome } from './outcome.js';
 import { ChannelBound, DEFAULT_MAX_CHANNELS, OTHER_CHANNEL, usageKey } from '../store/usage-channels.js';
 
+/** Told when pending counts become a batch and when that batch is stored (the daily quotas follow them). */
+export interface BatchListener {
+  cut(): void;
+  stored(): void;
+}
+
 /** Options for {@link UsageRecorder}. */
 export interface UsageRecorderOptions {
   /** How often to write; default 1000 ms. */
@@ -31,6 +37,7 @@ export interface UsageRecorderOptions {
   readonly maxKeys?: number | undefined;
   readonly now?: () => number;
   readonly onError?: (message: string) => void;
+  readonly batches?: BatchListener | undefined;
 }
 
 /** A pending count, incremented in place until its batch is handed to the store. */
@@ -60,6 +67,7 @@ export class UsageRecorder {
   readonly #timer: NodeJS.Timeout;
   readonly #channels: ChannelBound;
   readonly #maxKeys: number;
+  readonly #batches: BatchListener | undefined;
   #pending = new Map<string, Tally>();
   #pendingTotal = 0;
   #dropped = 0;
@@ -77,6 +85,7 @@ export class UsageRecorder {
     this.#onError = options.onError ?? (() => {});
     this.#channels = new ChannelBound(options.maxChannels ?? DEFAULT_MAX_CHANNELS);
     this.#maxKeys = options.maxKeys ?? 10_000;
+    this.#batches = options.batches;
     this.#timer = setInterval(() => void this.flush(), options.flushMs ?? 1000);
     this.#timer.unref();
   }
@@ -137,6 +146,7 @@ export class UsageRecorder {
         this.#pending = new Map();
         this.#pendingTotal = 0;
         this.#channels.clear();
+        this.#batches?.cut();
       }
       try {
         await this.#store.recordUsage(this.#batch.deltas, this.#batch.id);
@@ -147,6 +157,7 @@ export class UsageRecorder {
         return;
       }
       this.#batch = undefined;
+      this.#batches?.stored();
       if (this.#failing) this.#onError('Usage counts are written again.');
       this.#failing = false;
       // Counts gathered while the old batch was retried go next, as a new batch.

@@ -10,14 +10,15 @@
 import type { VerifyFailure } from '../core/verify.js';
 import type { VerifyReason } from '../core/verify-reasons.js';
 import { errorJson } from './error-body.js';
+import { CONTROL_STATUS, type ControlReason } from './control-reasons.js';
 import { RULE_MESSAGES, RULE_STATUS, type RuleReason } from './request-rules.js';
 
-/** Every reason a request is refused: a shape rule or a verification failure. */
-export type RefusalReason = RuleReason | VerifyReason;
+/** Every reason a request is refused: a shape rule, a verification failure or a credential's controls. */
+export type RefusalReason = RuleReason | VerifyReason | ControlReason;
 
 /** A refused request. */
 export interface Refusal {
-  readonly status: 400 | 403 | 405 | 414 | 505;
+  readonly status: 400 | 403 | 405 | 414 | 429 | 505;
   readonly reason: RefusalReason;
   readonly message: string;
   /** The string the signature was checked against, once known. */
@@ -26,6 +27,8 @@ export interface Refusal {
   readonly credentialId?: string | undefined;
   /** For 405: the methods accepted, as the `Allow` header lists them. */
   readonly allow?: string | undefined;
+  /** For 429: whole seconds to wait, as the `Retry-After` header says (RFC 9110 §10.2.3). */
+  readonly retryAfter?: number | undefined;
 }
 
 /** A rendered refusal. */
@@ -35,7 +38,7 @@ export interface RefusalBody {
   readonly body: string;
 }
 
-const TITLES: Readonly<Record<number, string>> = { 400: 'Bad Request', 403: 'Forbidden', 405: 'Method Not Allowed', 414: 'URI Too Long', 505: 'HTTP Version Not Supported' };
+const TITLES: Readonly<Record<number, string>> = { 400: 'Bad Request', 403: 'Forbidden', 405: 'Method Not Allowed', 414: 'URI Too Long', 429: 'Too Many Requests', 505: 'HTTP Version Not Supported' };
 const VERIFY_STATUS: Partial<Record<VerifyReason, 400 | 414>> = { URL_TOO_LONG: 414, MALFORMED_URL: 400 };
 
 /**
@@ -60,6 +63,16 @@ export function verifyRefusal(failure: VerifyFailure): Refusal {
     signedString: failure.signedString,
     credentialId: failure.credentialId,
   };
+}
+
+/**
+ * The refusal of a verified request by its credential's controls; `message` names the
+ * restriction or limit, `retryAfter` (seconds) goes with a 429.
+ *
+ * @example controlRefusal('RATE_LIMITED', 'Credential gme-acme is limited to 50/s.', 'gme-acme', 1).status // 429
+ */
+export function controlRefusal(reason: ControlReason, message: string, credentialId: string, retryAfter?: number): Refusal {
+  return { status: CONTROL_STATUS[reason], reason, message, credentialId, retryAfter };
 }
 
 /**
@@ -89,6 +102,7 @@ export function renderRefusal(refusal: Refusal, json: boolean): RefusalBody {
   const { status } = refusal;
   const headers = errorHeaders(json);
   if (refusal.allow !== undefined) headers['allow'] = refusal.allow;
+  if (refusal.retryAfter !== undefined) headers['retry-after'] = String(refusal.retryAfter);
   if (json) {
     return { status, headers, body: errorJson({ status, reason: refusal.reason, message: refusal.message, checked: refusal.signedString, credential: refusal.credentialId }) };
   }

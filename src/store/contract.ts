@@ -8,6 +8,7 @@
  * other run the same shared suite (`test/store/store-suite.ts`).
  */
 import type { SchemeName } from '../core/credential.js';
+import type { ControlChanges, CredentialControls } from '../core/credential-controls.js';
 
 /** One secret of a credential, without its text (safe to list and print). */
 export interface SecretInfo {
@@ -26,6 +27,10 @@ export interface CredentialInfo {
   readonly label: string | null;
   readonly createdAt: number;
   readonly revokedAt: number | null;
+  /** Last change by {@link MapsignStore.updateCredential}, or `null`. */
+  readonly updatedAt: number | null;
+  /** Restrictions and limits; `{}` for none. */
+  readonly controls: CredentialControls;
   /** Newest first. */
   readonly secrets: readonly SecretInfo[];
 }
@@ -35,6 +40,8 @@ export interface VerifierRecord {
   readonly id: string;
   readonly scheme: SchemeName;
   readonly revoked: boolean;
+  /** Restrictions and limits the gateway enforces; `{}` for none. */
+  readonly controls: CredentialControls;
   /** Secret text as issued (base64url or hex), newest first. */
   readonly secrets: readonly { readonly text: string; readonly expiresAt: number | null }[];
 }
@@ -46,6 +53,15 @@ export interface NewCredential {
   readonly label: string | null;
   readonly secretText: string;
   readonly createdAt: number;
+  /** Restrictions and limits; none when absent. */
+  readonly controls?: CredentialControls | undefined;
+}
+
+/** What {@link MapsignStore.updateCredential} changes; absent fields keep their value. */
+export interface CredentialChanges {
+  /** A new label, or `null` to remove it. */
+  readonly label?: string | null | undefined;
+  readonly controls?: ControlChanges | undefined;
 }
 
 /** How one request ended, for usage counting. */
@@ -134,6 +150,12 @@ export interface MapsignStore {
    * `overlapUntil` (or keeps an earlier expiry). Throws `CREDENTIAL_NOT_FOUND` / `CREDENTIAL_REVOKED`.
    */
   rotateSecret(id: string, secretText: string, now: number, overlapUntil: number): Promise<void>;
+  /**
+   * Changes a credential's label or controls in one transaction (controls are merged field by
+   * field with the stored ones) and moves the change marker, so every gateway reloads. Throws
+   * `CREDENTIAL_NOT_FOUND` / `CREDENTIAL_REVOKED`.
+   */
+  updateCredential(id: string, changes: CredentialChanges, now: number): Promise<void>;
   /** Revokes a credential; throws `CREDENTIAL_NOT_FOUND`. Revoking twice keeps the first time. */
   revokeCredential(id: string, now: number): Promise<void>;
   /** Every credential with the secrets still valid at `now`, for the verifier cache. */

@@ -79,6 +79,10 @@ const MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX audit_time ON mapsign.audit (time);
   `,
+  // Restrictions and limits per credential (canonical JSON, NULL for none) and when they last changed.
+  `
+  ALTER TABLE mapsign.credentials ADD COLUMN controls TEXT, ADD COLUMN updated_at BIGINT;
+  `,
 ];
 
 /** The schema version this build writes. */

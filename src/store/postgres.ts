@@ -13,7 +13,7 @@
 import type pg from 'pg';
 import { pgDriver } from './drivers.js';
 import type { SchemeName } from '../core/credential.js';
-import type { AuditEntry, AuditQuery, CredentialInfo, MapsignStore, NewCredential, UsageDelta, UsageQuery, UsageRow, VerifierRecord } from './contract.js';
+import type { AuditEntry, AuditQuery, CredentialChanges, CredentialInfo, MapsignStore, NewCredential, UsageDelta, UsageQuery, UsageRow, VerifierRecord } from './contract.js';
 import { AUDIT_COLUMNS, auditBounds, auditValues, toAuditEntry, type AuditRow } from './audit-rows.js';
 import { BATCH_PRUNE_EVERY_MS, toUsageRow, usageColumns } from './usage-query.js';
 import { ChannelBound, DEFAULT_MAX_CHANNELS } from './usage-channels.js';
@@ -21,6 +21,7 @@ import { claimBatch, foldChannels, pruneBatches, upsertUsage } from './postgres-
 import { credentialErrors, StoreError } from './errors.js';
 import { ChangeListener, type ChangeNotifier } from './postgres-changes.js';
 import { migratePostgres } from './postgres-schema.js';
+import { controlsColumn, controlsFromColumn, mergedColumn } from './stored-controls.js';
 import { describeUrl, isUniqueViolation, storeFailure, withTransaction } from './postgres-support.js';
 
 /** Options for {@link openPostgresStore}. */
@@ -35,7 +36,7 @@ export interface PostgresStoreOptions {
   readonly maxChannels?: number;
 }
 
-interface CredentialRow { id: string; scheme: SchemeName; label: string | null; created_at: number; revoked_at: number | null }
+interface CredentialRow { id: string; scheme: SchemeName; label: string | null; created_at: number; revoked_at: number | null; updated_at: number | null; controls: string | null }
 interface SecretRow { credential_id: string; version: number; created_at: number; expires_at: number | null }
 
 // BIGINT columns hold millisecond times and counts, far below 2^53: read them as numbers.
@@ -94,11 +95,12 @@ class PostgresStore implements MapsignStore, ChangeNotifier {
 
   async insertCredential(credential: NewCredential): Promise<void> {
     await this.#transaction(async (client) => {
-      const inserted = await client.query('INSERT INTO mapsign.credentials (id, scheme, label, created_at) VALUES ($1, $2, $3, $4) ON CONFLICT (id) DO NOTHING', [
+      const inserted = await client.query('INSERT INTO mapsign.credentials (id, scheme, label, created_at, controls) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (id) DO NOTHING', [
         credential.id,
         credential.scheme,
         credential.label,
         credential.createdAt,
+        controlsColumn(credential.controls),
       ]);
       if (inserted.rowCount === 0) throw credentialErrors.exists(credential.id);
       await client.query('INSERT INTO mapsign.secrets (credential_id, version, secret, created_at) VALUES ($1, 1, $2, $3)', [credential.id, credential.secretText, credential.createdAt]);
@@ -131,21 +133,39 @@ class PostgresStore implements MapsignStore, ChangeNotifier {
     });
   }
 
+  async updateCredential(id: string, changes: CredentialChanges, now: number): Promise<void> {
+    await this.#transaction(async (client) => {
+      // FOR UPDATE: two updates of one credential merge one after the other, neither is lost.
+      const row = (await client.query<CredentialRow>('SELECT * FROM mapsign.credentials WHERE id = $1 FOR UPDATE', [id])).rows[0];
+      if (row === undefined) throw credentialErrors.notFound(id);
+      if (row.revoked_at !== null) throw credentialErrors.revoked(id);
+      const label = changes.label === undefined ? row.label : changes.label;
+      // An UPDATE even when nothing changed: the trigger notifies, every gateway reloads.
+      await client.query('UPDATE mapsign.credentials SET label = $1, controls = $2, updated_at = $3 WHERE id = $4', [label, mergedColumn(row.controls, id, changes.controls), now, id]);
+    });
+  }
+
   async revokeCredential(id: string, now: number): Promise<void> {
     const result = await this.#run((client) => client.query('UPDATE mapsign.credentials SET revoked_at = COALESCE(revoked_at, $1) WHERE id = $2', [now, id]));
     if (result.rowCount === 0) throw credentialErrors.notFound(id);
   }
 
   async loadVerifierRecords(now: number): Promise<VerifierRecord[]> {
-    const rows = await this.#query<{ id: string; scheme: SchemeName; revoked: boolean; secrets: { text: string; expiresAt: number | null }[] }>(
-      `SELECT c.id, c.scheme, c.revoked_at IS NOT NULL AS revoked,
+    const rows = await this.#query<{ id: string; scheme: SchemeName; revoked: boolean; controls: string | null; secrets: { text: string; expiresAt: number | null }[] }>(
+      `SELECT c.id, c.scheme, c.revoked_at IS NOT NULL AS revoked, c.controls,
          COALESCE(json_agg(json_build_object('text', s.secret, 'expiresAt', s.expires_at) ORDER BY s.version DESC) FILTER (WHERE s.version IS NOT NULL), '[]') AS secrets
        FROM mapsign.credentials c
        LEFT JOIN mapsign.secrets s ON s.credential_id = c.id AND (s.expires_at IS NULL OR s.expires_at > $1)
        GROUP BY c.id`,
       [now],
     );
-    return rows.map((row) => ({ id: row.id, scheme: row.scheme, revoked: row.revoked, secrets: row.secrets.map((s) => ({ text: s.text, expiresAt: s.expiresAt })) }));
+    return rows.map((row) => ({
+      id: row.id,
+      scheme: row.scheme,
+      revoked: row.revoked,
+      controls: controlsFromColumn(row.controls, row.id),
+      secrets: row.secrets.map((s) => ({ text: s.text, expiresAt: s.expiresAt })),
+    }));
   }
 
   async changeMarker(): Promise<string> {
@@ -226,5 +246,5 @@ const CREDENTIAL_SELECT = `SELECT c.*,
 
 function toInfo(row: CredentialRow & { secrets: SecretRow[] | null }): CredentialInfo {
   const secrets = (row.secrets ?? []).map((s) => ({ version: s.version, createdAt: s.created_at, expiresAt: s.expires_at }));
-  return { id: row.id, scheme: row.scheme, label: row.label, createdAt: row.created_at, revokedAt: row.revoked_at, secrets };
+  return { id: row.id, scheme: row.scheme, label: row.label, createdAt: row.created_at, revokedAt: row.revoked_at, updatedAt: row.updated_at, controls: controlsFromColumn(row.controls, row.id), secrets };
 }

@@ -14,7 +14,7 @@
  * State changes are logged once each (never per request, never a secret), and `health()`
  * reports them for `/healthz`.
  */
-import type { AuditEntry, AuditQuery, CredentialInfo, MapsignStore, NewCredential, UsageDelta, UsageQuery, UsageRow, VerifierRecord } from './contract.js';
+import type { AuditEntry, AuditQuery, CredentialChanges, CredentialInfo, MapsignStore, NewCredential, UsageDelta, UsageQuery, UsageRow, VerifierRecord } from './contract.js';
 import { isStoreError } from './errors.js';
 import { isChangeNotifier, type ChangeNotifier } from './postgres-changes.js';
 
@@ -101,6 +101,7 @@ export function resilientStore(inner: MapsignStore, options: ResilientOptions = 
     listCredentials: (): Promise<CredentialInfo[]> => attempt(() => inner.listCredentials()),
     getCredential: (id: string) => attempt(() => inner.getCredential(id)),
     rotateSecret: (id: string, secretText: string, now: number, overlapUntil: number) => attempt(() => inner.rotateSecret(id, secretText, now, overlapUntil)),
+    updateCredential: (id: string, changes: CredentialChanges, now: number) => attempt(() => inner.updateCredential(id, changes, now)),
     revokeCredential: (id: string, now: number) => attempt(() => inner.revokeCredential(id, now)),
     queryUsage: (query: UsageQuery): Promise<UsageRow[]> => attempt(() => inner.queryUsage(query)),
     appendAudit: (entry: AuditEntry) => attempt(() => inner.appendAudit(entry)),

@@ -65,6 +65,11 @@ const MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX audit_time ON audit (time);
   `,
+  // Restrictions and limits per credential (canonical JSON, NULL for none) and when they last changed.
+  `
+  ALTER TABLE credentials ADD COLUMN controls TEXT;
+  ALTER TABLE credentials ADD COLUMN updated_at INTEGER;
+  `,
 ];
 
 /** The schema version this build writes. */

@@ -13,15 +13,16 @@ import { closeSync, existsSync, openSync } from 'node:fs';
 import type BetterSqlite3 from 'better-sqlite3';
 import { sqliteDriver } from './drivers.js';
 import type { SchemeName } from '../core/credential.js';
-import type { AuditEntry, AuditQuery, CredentialInfo, MapsignStore, NewCredential, SecretInfo, UsageDelta, UsageQuery, UsageRow, VerifierRecord } from './contract.js';
+import type { AuditEntry, AuditQuery, CredentialChanges, CredentialInfo, MapsignStore, NewCredential, SecretInfo, UsageDelta, UsageQuery, UsageRow, VerifierRecord } from './contract.js';
 import { AUDIT_COLUMNS, auditBounds, auditValues, toAuditEntry, type AuditRow } from './audit-rows.js';
 import { BATCH_PRUNE_EVERY_MS, BATCH_RETENTION_MS, toUsageRow, usageColumns } from './usage-query.js';
 import { ChannelBound, DEFAULT_MAX_CHANNELS, foldUsage } from './usage-channels.js';
 import { credentialErrors, StoreError } from './errors.js';
 import { watchSqliteFile } from './sqlite-file-watch.js';
 import { migrate } from './sqlite-schema.js';
+import { controlsColumn, controlsFromColumn, mergedColumn } from './stored-controls.js';
 
-interface CredentialRow { id: string; scheme: SchemeName; label: string | null; created_at: number; revoked_at: number | null }
+interface CredentialRow { id: string; scheme: SchemeName; label: string | null; created_at: number; revoked_at: number | null; updated_at: number | null; controls: string | null }
 interface SecretRow { credential_id: string; version: number; secret: string; created_at: number; expires_at: number | null }
 
 /** Options for {@link openSqliteStore}. */
@@ -110,7 +111,7 @@ class SqliteStore implements MapsignStore {
       if (db.prepare('SELECT 1 FROM credentials WHERE id = ?').get(credential.id) !== undefined) {
         throw credentialErrors.exists(credential.id);
       }
-      db.prepare('INSERT INTO credentials (id, scheme, label, created_at) VALUES (?, ?, ?, ?)').run(credential.id, credential.scheme, credential.label, credential.createdAt);
+      db.prepare('INSERT INTO credentials (id, scheme, label, created_at, controls) VALUES (?, ?, ?, ?, ?)').run(credential.id, credential.scheme, credential.label, credential.createdAt, controlsColumn(credential.controls));
       db.prepare('INSERT INTO secrets (credential_id, version, secret, created_at) VALUES (?, 1, ?, ?)').run(credential.id, credential.secretText, credential.createdAt);
     }).immediate());
   }
@@ -139,6 +140,18 @@ class SqliteStore implements MapsignStore {
     }).immediate());
   }
 
+  async updateCredential(id: string, changes: CredentialChanges, now: number): Promise<void> {
+    const db = this.#db;
+    this.#locked(() => db.transaction(() => {
+      const row = db.prepare<[string], CredentialRow>('SELECT * FROM credentials WHERE id = ?').get(id);
+      if (row === undefined) throw credentialErrors.notFound(id);
+      if (row.revoked_at !== null) throw credentialErrors.revoked(id);
+      const label = changes.label === undefined ? row.label : changes.label;
+      // An UPDATE even when nothing changed: the trigger moves the marker, every gateway reloads.
+      db.prepare('UPDATE credentials SET label = ?, controls = ?, updated_at = ? WHERE id = ?').run(label, mergedColumn(row.controls, id, changes.controls), now, id);
+    }).immediate());
+  }
+
   async revokeCredential(id: string, now: number): Promise<void> {
     const result = this.#locked(() => this.#db.prepare('UPDATE credentials SET revoked_at = COALESCE(revoked_at, ?) WHERE id = ?').run(now, id));
     if (result.changes === 0) throw credentialErrors.notFound(id);
@@ -153,6 +166,7 @@ class SqliteStore implements MapsignStore {
         id: row.id,
         scheme: row.scheme,
         revoked: row.revoked_at !== null,
+        controls: controlsFromColumn(row.controls, row.id),
         secrets: (secrets.get(row.id) ?? []).map((secret) => ({ text: secret.secret, expiresAt: secret.expires_at })),
       }));
     })());
@@ -231,5 +245,5 @@ class SqliteStore implements MapsignStore {
 
 function toInfo(row: CredentialRow, secrets: readonly SecretRow[]): CredentialInfo {
   const infos: SecretInfo[] = secrets.map((s) => ({ version: s.version, createdAt: s.created_at, expiresAt: s.expires_at }));
-  return { id: row.id, scheme: row.scheme, label: row.label, createdAt: row.created_at, revokedAt: row.revoked_at, secrets: infos };
+  return { id: row.id, scheme: row.scheme, label: row.label, createdAt: row.created_at, revokedAt: row.revoked_at, updatedAt: row.updated_at, controls: controlsFromColumn(row.controls, row.id), secrets: infos };
 }

@@ -119,7 +119,7 @@ test('strict validation: unknown, misspelt, missing and mistyped fields, bodies 
   const id = (await call('POST', '/credentials', { scheme: 'google' })).json.issued.id as string;
   const big = JSON.stringify({ scheme: 'google', label: 'x'.repeat(MAX_BODY_BYTES) });
   const cases: [string, string, unknown, { raw?: string; headers?: Record<string, string> } | undefined, number, string, string | undefined, RegExp][] = [
-    ['POST', '/credentials', { scheme: 'google', lable: 'web' }, undefined, 400, 'UNKNOWN_FIELD', 'lable', /^Unknown field "lable"\. Did you mean label\? Known fields: scheme, id, label\.$/],
+    ['POST', '/credentials', { scheme: 'google', lable: 'web' }, undefined, 400, 'UNKNOWN_FIELD', 'lable', /^Unknown field "lable"\. Did you mean label\? Known fields: scheme, id, label, controls\.$/],
     ['POST', '/credentials', { scheme: 'gogle' }, undefined, 400, 'INVALID_FIELD', 'scheme', /^"scheme" must be one of google, streetmaps, maptiler, not "gogle"\. Did you mean google\?$/],
     ['POST', '/credentials', { scheme: 7 }, undefined, 400, 'INVALID_FIELD', 'scheme', /^"scheme" must be a string, not a number\.$/],
     ['POST', '/credentials', { label: 'web' }, undefined, 400, 'MISSING_FIELD', 'scheme', /^"scheme" is required: the signing scheme\.$/],
@@ -138,7 +138,7 @@ test('strict validation: unknown, misspelt, missing and mistyped fields, bodies 
     ['GET', '/audit?since=yesterday', undefined, undefined, 400, 'INVALID_FIELD', 'since', /^since takes a duration back from now/],
     ['GET', '/audit?limit=0', undefined, undefined, 400, 'INVALID_FIELD', 'limit', /must match/],
     ['GET', '/audit?limit=20000', undefined, undefined, 400, 'INVALID_FIELD', 'limit', /must be from 1 to 10000/],
-    ['DELETE', `/credentials/${id}`, undefined, undefined, 405, 'METHOD_NOT_ALLOWED', undefined, /^DELETE is not supported on \/credentials\/gme-\w+; use GET\.$/],
+    ['DELETE', `/credentials/${id}`, undefined, undefined, 405, 'METHOD_NOT_ALLOWED', undefined, /^DELETE is not supported on \/credentials\/gme-\w+; use GET, PATCH\.$/],
     ['GET', '/credential', undefined, undefined, 404, 'NOT_FOUND', undefined, /GET \/openapi\.json lists them/],
   ];
   for (const [method, path, body, how, status, reason, field, message] of cases) {

@@ -11,7 +11,7 @@ import { test } from 'node:test';
 import { memoryAdmin } from './admin-helpers.js';
 
 const METHODS = ['GET', 'POST', 'PATCH', 'PUT', 'DELETE'];
-const SCHEMA_KEYWORDS = new Set(['type', 'properties', 'required', 'additionalProperties', 'items', 'enum', 'pattern', 'maxLength', 'minimum', 'maximum', 'maxItems', 'description', '$ref', 'allOf']);
+const SCHEMA_KEYWORDS = new Set(['anyOf', 'type', 'properties', 'required', 'additionalProperties', 'items', 'enum', 'pattern', 'maxLength', 'minimum', 'maximum', 'maxItems', 'description', '$ref', 'allOf']);
 
 type Json = any;
 
@@ -34,6 +34,7 @@ function checkSchema(schema: Json, where: string): void {
   if (typeof schema.items === 'object') checkSchema(schema.items, `${where}/items`);
   if (typeof schema.additionalProperties === 'object') checkSchema(schema.additionalProperties, `${where}/additionalProperties`);
   for (const [i, part] of (schema.allOf ?? []).entries()) checkSchema(part, `${where}/allOf/${i}`);
+  for (const [i, part] of (schema.anyOf ?? []).entries()) checkSchema(part, `${where}/anyOf/${i}`);
   for (const name of schema.required ?? []) assert.ok(name in (schema.properties ?? {}), `${where}: required ${name} is a property`);
 }
 
@@ -115,6 +116,7 @@ test('the router answers exactly the paths and methods /openapi.json lists', asy
 
 /** A value of the wrong type for `schema`. */
 function wrongType(schema: Json): unknown {
+  if (schema.anyOf !== undefined) return wrongType(schema.anyOf[0]);
   return ({ string: 42, integer: 'one', boolean: 'yes', array: 'x', object: [] } as Record<string, unknown>)[schema.type];
 }
 

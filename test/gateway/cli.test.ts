@@ -24,7 +24,7 @@ test('credentials: create shows the secret once; list, show, rotate, revoke; err
 
   const env = { MAPSIGN_DB: db };
   const list = await run(credentials, ['list'], env);
-  assert.match(list.out, new RegExp(`^ID\\s+SCHEME\\s+STATUS\\s+SECRETS\\s+CREATED\\s+LABEL\\n${issued.id}\\s+maptiler\\s+active\\s+1\\s+\\S+\\s+web\\n$`));
+  assert.match(list.out, new RegExp(`^ID\\s+SCHEME\\s+STATUS\\s+SECRETS\\s+CREATED\\s+CONTROLS\\s+LABEL\\n${issued.id}\\s+maptiler\\s+active\\s+1\\s+\\S+\\s+-\\s+web\\n$`));
   const rotated = await run(credentials, ['rotate', issued.id, '--overlap', '2h'], env);
   assert.equal(rotated.code, 0, rotated.err);
   assert.match(rotated.out, /^Rotated maptiler credential .*\nkey: .*\nsecret: [0-9a-f]{64}\ntoken:  /);

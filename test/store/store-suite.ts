@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { afterEach, beforeEach, describe, test } from 'node:test';
 import type { AuditEntry, MapsignStore } from '../../src/store/index.js';
 import { createCredential, isStoreError, revokeCredential, rotateCredential } from '../../src/store/index.js';
+import { parseControls } from '../../src/core/credential-controls.js';
 
 /** Opens a fresh, empty store; a second call with the same `shared` handle opens the same database. */
 export interface StoreFactory {
@@ -42,10 +43,52 @@ export function runStoreSuite(name: string, makeFactory: () => Promise<StoreFact
     test('inserts, gets and lists credentials without secret text', async () => {
       await seed(store);
       const got = await store.getCredential('gme-a');
-      assert.deepEqual(got, { id: 'gme-a', scheme: 'google', label: 'first', createdAt: T0, revokedAt: null, secrets: [{ version: 1, createdAt: T0, expiresAt: null }] });
+      assert.deepEqual(got, { id: 'gme-a', scheme: 'google', label: 'first', createdAt: T0, revokedAt: null, updatedAt: null, controls: {}, secrets: [{ version: 1, createdAt: T0, expiresAt: null }] });
       assert.deepEqual((await store.listCredentials()).map((c) => c.id), ['gme-a', 'key-b']);
       assert.doesNotMatch(JSON.stringify(await store.listCredentials()), /S1|S2/);
       assert.equal(await store.getCredential('nope'), undefined);
+    });
+
+    test('stores controls with a credential and gives them to the verifier cache', async () => {
+      const controls = parseControls({ allowPaths: ['/tiles/'], allowIps: ['203.0.113.0/24'], rateLimit: { count: 50, per: 'second' }, dailyQuota: 1000 });
+      await store.insertCredential({ id: 'gme-c', scheme: 'google', label: null, secretText: 'S3', createdAt: T0, controls });
+      await seed(store);
+      assert.deepEqual((await store.getCredential('gme-c'))!.controls, controls);
+      assert.deepEqual((await store.listCredentials()).map((c) => [c.id, c.controls]), [['gme-a', {}], ['gme-c', controls], ['key-b', {}]]);
+      const records = await store.loadVerifierRecords(T0);
+      assert.deepEqual(records.find((r) => r.id === 'gme-c')!.controls, controls);
+      assert.deepEqual(records.find((r) => r.id === 'gme-a')!.controls, {});
+    });
+
+    test('updates label and controls field by field, moving the change marker for every connection', async () => {
+      await seed(store);
+      const other = await factory.reopen();
+      try {
+        const marker = await other.changeMarker();
+        await store.updateCredential('gme-a', { controls: { allowPaths: ['/tiles/'], dailyQuota: 10 } }, T0 + HOUR);
+        assert.notEqual(await other.changeMarker(), marker);
+        await store.updateCredential('gme-a', { label: null, controls: { dailyQuota: null, rateLimit: { count: 5, per: 'minute' } } }, T0 + 2 * HOUR);
+        const info = (await other.getCredential('gme-a'))!;
+        assert.deepEqual([info.label, info.updatedAt, info.controls], [null, T0 + 2 * HOUR, { allowPaths: ['/tiles/'], rateLimit: { count: 5, per: 'minute' } }]);
+        assert.deepEqual((await other.loadVerifierRecords(T0 + 2 * HOUR)).find((r) => r.id === 'gme-a')!.controls, info.controls);
+        // An update that changes nothing still tells the gateways to reload.
+        const before = await other.changeMarker();
+        await store.updateCredential('gme-a', {}, T0 + 3 * HOUR);
+        assert.notEqual(await other.changeMarker(), before);
+        await store.updateCredential('gme-a', { label: 'renamed', controls: { allowPaths: null, rateLimit: null } }, T0 + 4 * HOUR);
+        assert.deepEqual([(await other.getCredential('gme-a'))!.label, (await other.getCredential('gme-a'))!.controls], ['renamed', {}]);
+        assert.equal((await other.getCredential('key-b'))!.updatedAt, null);
+      } finally {
+        await other.close();
+      }
+    });
+
+    test('refuses to update a credential that is missing or revoked', async () => {
+      await seed(store);
+      await assert.rejects(store.updateCredential('nope', { label: 'x' }, T0), (e) => isStoreError(e, 'CREDENTIAL_NOT_FOUND') && /nope/.test(e.message));
+      await store.revokeCredential('key-b', T0 + HOUR);
+      await assert.rejects(store.updateCredential('key-b', { controls: { dailyQuota: 1 } }, T0 + 2 * HOUR), (e) => isStoreError(e, 'CREDENTIAL_REVOKED'));
+      assert.deepEqual((await store.getCredential('key-b'))!.controls, {});
     });
 
     test('refuses a duplicate id with CREDENTIAL_EXISTS', async () => {
