@@ -2,7 +2,8 @@
  * Restrictions and limits end to end: credentials made with `mapsign credentials create` and
  * changed with `update` on a SQLite file, enforced by a real `mapsign serve` process (the built
  * CLI) in front of a real upstream — each restriction and limit allows what it should and
- * refuses what it should with its status and reason, a change is enforced within a second, and
+ * refuses what it should with its status and reason (required expiry and a maximum lifetime on
+ * URLs signed with `expires=`), a change is enforced within a second, and
  * a spent daily quota stays spent across a restart (it is counted in the store).
  */
 import assert from 'node:assert/strict';
@@ -38,6 +39,7 @@ test('mapsign serve enforces what mapsign credentials create and update set', { 
   const web = await create(db, ['--allow-referrer', 'https://app.example.com']);
   const office = await create(db, ['--allow-ip', '203.0.113.0/24']);
   const expiring = await create(db, ['--require-expiry']);
+  const bounded = await create(db, ['--max-lifetime', '1h']);
   const limited = await create(db, ['--rate-limit', '2/min']);
   const quota = await create(db, ['--daily-quota', '2']);
   let gateway = await spawnServe(t, serveArgs);
@@ -51,6 +53,12 @@ test('mapsign serve enforces what mapsign credentials create and update set', { 
   assert.equal(await outcome(at, office.target('/t'), { 'x-forwarded-for': '203.0.113.5' }), '200 ok');
   assert.equal(await outcome(at, office.target('/t'), { 'x-forwarded-for': '198.51.100.5' }), '403 IP_NOT_ALLOWED');
   assert.equal(await outcome(at, expiring.target('/t')), '403 EXPIRY_REQUIRED');
+  const inSeconds = (seconds: number): number => Math.floor(Date.now() / 1000) + seconds;
+  assert.equal(await outcome(at, expiring.target(`/t?expires=${inSeconds(600)}`)), '200 ok');
+  assert.equal(await outcome(at, expiring.target(`/t?expires=${inSeconds(-600)}`)), '403 EXPIRED');
+  assert.equal(await outcome(at, bounded.target(`/t?expires=${inSeconds(600)}`)), '200 ok');
+  assert.equal(await outcome(at, bounded.target(`/t?expires=${inSeconds(7200)}`)), '403 LIFETIME_TOO_LONG');
+  assert.equal(await outcome(at, bounded.target('/t')), '403 EXPIRY_REQUIRED');
   assert.deepEqual([await outcome(at, limited.target('/a')), await outcome(at, limited.target('/b')), await outcome(at, limited.target('/c'))], ['200 ok', '200 ok', '429 RATE_LIMITED retry-after']);
   assert.deepEqual([await outcome(at, quota.target('/a')), await outcome(at, quota.target('/b')), await outcome(at, quota.target('/c'))], ['200 ok', '200 ok', '429 QUOTA_EXCEEDED retry-after']);
 
