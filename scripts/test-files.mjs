@@ -13,6 +13,9 @@ const root = join(fileURLToPath(new URL('.', import.meta.url)), '..');
 /** Suites left out of the fast run, each with what makes it slow. */
 const SLOW = new Map([
   ['test/debugger/', 'drives Chromium'],
+  ['test/signer/browser.test.ts', 'drives Chromium'],
+  ['test/signer/worker.test.ts', 'bundles and runs workerd'],
+  ['test/signer/example.test.ts', 'runs the signing-service example as processes, drives Chromium'],
   ['test/multi/', 'starts mapsign serve processes and a PostgreSQL cluster'],
   ['test/worker/', 'bundles and runs workerd'],
   ['test/store/postgres.test.ts', 'starts a PostgreSQL cluster'],

@@ -1,6 +1,7 @@
 /**
  * `mapsign/web` for browsers and edge runtimes: the same API as `mapsign`, asynchronous, over
- * WebCrypto, and a verifier of incoming `Request`s for workers and other `fetch` runtimes.
+ * WebCrypto, a verifier of incoming `Request`s for workers and other `fetch` runtimes, and the
+ * policy-bound signing service (`createSigningService`, the same as `mapsign/signer`'s).
  *
  * @example
  * import { signUrl } from 'mapsign/web'
@@ -13,3 +14,4 @@ export type { FetchAccepted, FetchRefused, FetchVerdict } from './http/fetch-ver
 export type { Refusal, RefusalReason } from './http/refusal.js';
 export type { VerifierOptions } from './http/request-check.js';
 export type { RuleReason } from './http/request-rules.js';
+export { createSigningService, parsePolicy, SignerError, SignTally, type SignCountHook, type SignEvent, type SigningService, type SigningServiceOptions, type SignPolicy, type SignRefusalReason } from './signer/index.js';

@@ -2,7 +2,8 @@
  * The layers point one way: core ← crypto ← (store, HTTP verification) ← gateway ← CLI. The
  * runtime APIs (src/api: the core's operations over each runtime's HMAC) sit over core, crypto
  * and HTTP verification; the entry points (`mapsign`, `mapsign/web`) only re-export them; the
- * debugger page runs on the web API. Nothing imports upward, siblings do not import each other,
+ * debugger page runs on the web API; the signing service (src/signer) runs on the API and the
+ * HTTP helpers, and the CLI serves it. Nothing imports upward, siblings do not import each other,
  * and no layer imports an entry point. The check is proved able to fail on planted imports.
  */
 import assert from 'node:assert/strict';
@@ -22,10 +23,11 @@ const ALLOWED: Readonly<Record<string, readonly string[]>> = {
   http: ['core'],
   store: ['core'],
   api: ['core', 'crypto', 'http'],
-  entry: ['core', 'api', 'http'],
+  entry: ['core', 'api', 'http', 'signer'],
   gateway: ['core', 'crypto', 'http', 'store', 'api'],
   debugger: ['core', 'api'],
-  cli: ['core', 'crypto', 'http', 'store', 'api', 'gateway', 'debugger'],
+  signer: ['core', 'api', 'http'],
+  cli: ['core', 'crypto', 'http', 'store', 'api', 'gateway', 'debugger', 'signer'],
 };
 
 /** Every import that breaks the layering, as `from → to`. */

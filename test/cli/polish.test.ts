@@ -17,8 +17,8 @@ const has = (shell: string): boolean => spawnSync('sh', ['-c', `command -v ${she
 
 describe('did you mean', () => {
   const cases: ReadonlyArray<readonly [readonly string[], string]> = [
-    [['sing'], 'mapsign: Unknown command "sing"; the commands are sign, verify, explain, keygen, serve, credentials, usage, audit, completion. Did you mean sign?\nRun \'mapsign --help\' for usage.\n'],
-    [['--verison'], 'mapsign: Unknown option "--verison"; the commands are sign, verify, explain, keygen, serve, credentials, usage, audit, completion. Did you mean --version?\nRun \'mapsign --help\' for usage.\n'],
+    [['sing'], 'mapsign: Unknown command "sing"; the commands are sign, verify, explain, keygen, serve, sign-server, credentials, usage, audit, completion. Did you mean sign?\nRun \'mapsign --help\' for usage.\n'],
+    [['--verison'], 'mapsign: Unknown option "--verison"; the commands are sign, verify, explain, keygen, serve, sign-server, credentials, usage, audit, completion. Did you mean --version?\nRun \'mapsign --help\' for usage.\n'],
     [['sign', '--clinet', 'x', GOOGLE_URL], "mapsign sign: Unknown option '--clinet'. Did you mean --client?\nRun 'mapsign sign --help' for usage.\n"],
     [['explain', '--sheme', 'google', GOOGLE_URL], "mapsign explain: Unknown option '--sheme'. Did you mean --scheme?\nRun 'mapsign explain --help' for usage.\n"],
     [['verify', '--keep-ordr'], "mapsign verify: Unknown option '--keep-ordr'. Did you mean --keep-order?\nRun 'mapsign verify --help' for usage.\n"],

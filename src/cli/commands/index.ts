@@ -26,6 +26,7 @@ export const COMMANDS: readonly CommandEntry[] = [
   { name: 'explain', summary: 'explain why a signed URL is or is not valid', load: () => import('./explain.js').then((m) => m.explain) },
   { name: 'keygen', summary: "print a new credential in the provider's format", load: () => import('./keygen.js').then((m) => m.keygen) },
   { name: 'serve', summary: 'run the verifying gateway in front of a map service', load: () => import('./serve.js').then((m) => m.serve) },
+  { name: 'sign-server', summary: 'serve signatures for the requests a policy allows, so browsers never hold the secret', load: () => import('./sign-server.js').then((m) => m.signServer) },
   { name: 'credentials', summary: 'create, list, show, rotate or revoke gateway credentials', load: () => import('./credentials.js').then((m) => m.credentials) },
   { name: 'usage', summary: 'print gateway request counts per client, channel or day', load: () => import('./usage.js').then((m) => m.usage) },
   { name: 'audit', summary: 'print the audit trail of credential changes and failed admin logins', load: () => import('./audit.js').then((m) => m.audit) },

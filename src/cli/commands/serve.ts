@@ -19,15 +19,15 @@ import { normaliseMethods } from '../../http/request-rules.js';
 import { escapeTerminal, jsonForTerminal } from '../terminal-text.js';
 import { CLOCK_SKEW_OPTIONS, clockSkewOption } from '../expiry-options.js';
 
-function portOption(value: string | undefined, name: string): number | undefined {
+export function portOption(value: string | undefined, name: string): number | undefined {
   if (value === undefined) return undefined;
   const port = Number(value);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`${name} must be a port number from 0 to 65535, not ${JSON.stringify(value)}.`);
   return port;
 }
 
-/** A duration option; a bad value is a usage error (status 2), like a bad port. */
-function durationOption(value: string | undefined, name: string, fallback: string): number {
+/** A duration option; a bad value is a usage error (status 2), like a bad port (also used by sign-server). */
+export function durationOption(value: string | undefined, name: string, fallback: string): number {
   try {
     return parseDuration(value ?? fallback, name);
   } catch (error) {
@@ -54,7 +54,7 @@ const STOP_SIGNALS = ['SIGTERM', 'SIGINT', 'SIGHUP'] as const;
  * Resolves on the first stop signal, with its name. The handlers stay installed until
  * `release()`, so a second signal during the drain is reported instead of killing the process.
  */
-function stopSignals(notice: (message: string) => void): { stopped: Promise<string>; release(): void } {
+export function stopSignals(notice: (message: string) => void): { stopped: Promise<string>; release(): void } {
   let first: string | undefined;
   let resolve: (signal: string) => void = () => {};
   const stopped = new Promise<string>((done) => (resolve = done));
