@@ -13,6 +13,7 @@ const root = join(fileURLToPath(new URL('.', import.meta.url)), '..');
 /** Suites left out of the fast run, each with what makes it slow. */
 const SLOW = new Map([
   ['test/debugger/', 'drives Chromium'],
+  ['test/gateway/usage-page.test.ts', 'drives Chromium against a gateway\'s admin listener'],
   ['test/multi/', 'starts mapsign serve processes and a PostgreSQL cluster'],
   ['test/worker/', 'bundles and runs workerd'],
   ['test/store/postgres.test.ts', 'starts a PostgreSQL cluster'],

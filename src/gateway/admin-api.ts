@@ -9,16 +9,19 @@
  *   GET  /credentials/:id             one credential (no secrets)
  *   POST /credentials/:id/rotate      {overlap?: "24h"} → the new secret, shown once
  *   POST /credentials/:id/revoke      → the revoked credential
- *   GET  /usage?since=YYYY-MM-DD&by=client|channel|day
+ *   GET  /usage?since=YYYY-MM-DD&until=YYYY-MM-DD&by=client|channel|day|hour|client-day
+ *
+ * Further exact paths (the usage page's data, metrics) are plugged in with `routes`, behind the
+ * same token.
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { SCHEME_LIST } from '../core/schemes/index.js';
 import type { MapsignStore, UsageGrouping } from '../store/contract.js';
 import { createCredential, DEFAULT_OVERLAP_MS, rotateCredential } from '../store/credential-ops.js';
 import { MAX_OVERLAP_MS, parseDuration } from '../store/duration.js';
-import { parseUsageDay } from '../store/usage-query.js';
+import { checkUsageRange, parseUsageDay, USAGE_GROUPINGS } from '../store/usage-query.js';
 import { isStoreError, StoreError, type StoreErrorCode } from '../store/errors.js';
-import { buildUsageReport } from '../store/usage-report.js';
+import { readUsageReport } from '../store/usage-report.js';
 import type { FetchHandler } from './node-server.js';
 
 /** Options for {@link createAdminApi}. */
@@ -26,6 +29,8 @@ export interface AdminApiOptions {
   readonly store: MapsignStore;
   /** The bearer token; at least 16 characters. */
   readonly token: string;
+  /** More endpoints by exact path (e.g. `/usage/chart`), answered after the same token check. */
+  readonly routes?: Readonly<Record<string, FetchHandler>> | undefined;
 }
 
 const STATUS: Readonly<Record<StoreErrorCode, number>> = { CREDENTIAL_EXISTS: 409, CREDENTIAL_NOT_FOUND: 404, CREDENTIAL_REVOKED: 409, DRIVER_MISSING: 500, INVALID_INPUT: 400, STORE_FAILED: 500 };
@@ -74,16 +79,22 @@ export function createAdminApi(options: AdminApiOptions): FetchHandler {
   if (options.token.length < 16) throw new StoreError('INVALID_INPUT', 'The admin token must be at least 16 characters; generate one with `openssl rand -hex 32`.');
   const expected = digest(`Bearer ${options.token}`);
   const { store } = options;
+  const routes = options.routes ?? {};
   const route = async (request: Request): Promise<Response> => {
     const url = new URL(request.url);
     const parts = url.pathname.split('/').filter((part) => part !== '').map(decodePart);
     const method = request.method;
+    const extra = Object.hasOwn(routes, url.pathname) ? routes[url.pathname] : undefined;
+    if (extra !== undefined) return extra(request);
     if (parts[0] === 'usage' && parts.length === 1 && method === 'GET') {
       const by = (url.searchParams.get('by') ?? 'client') as UsageGrouping;
-      if (!['client', 'channel', 'day'].includes(by)) throw new StoreError('INVALID_INPUT', 'by must be client, channel or day.');
+      if (!USAGE_GROUPINGS.includes(by)) throw new StoreError('INVALID_INPUT', `by must be one of ${USAGE_GROUPINGS.join(', ')}.`);
       const since = url.searchParams.get('since') ?? undefined;
       if (since !== undefined) parseUsageDay(since, 'since');
-      return json(200, buildUsageReport(await store.queryUsage({ by, since }), by));
+      const until = url.searchParams.get('until') ?? undefined;
+      if (until !== undefined) parseUsageDay(until, 'until');
+      checkUsageRange(since, until, 'since', 'until');
+      return json(200, await readUsageReport(store, { by, since, until }));
     }
     if (parts[0] !== 'credentials' || parts.length > 3) return json(404, { error: { code: 'NOT_FOUND', message: 'No such admin endpoint; see the README section "Admin API".' } });
     const id = parts[1];

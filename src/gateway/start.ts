@@ -1,7 +1,8 @@
 /**
  * Everything `mapsign serve` runs, wired together: the store, the polling credential cache, the
  * batching usage recorder, the gateway handler on its listener (refusals throttled per
- * connection, see refusal-throttle.ts) and, when configured, the admin API on its own.
+ * connection, see refusal-throttle.ts) and, when configured, the admin API (with the usage page)
+ * on its own.
  *
  * `close(drainMs)` is the shutdown path and finishes within `drainMs` whatever the upstream or
  * the database do: stop accepting; let in-flight requests finish until the last part of the
@@ -18,6 +19,7 @@ import { createRefusalThrottle, type RefusalThrottle, type RefusalThrottleOption
 import type { RequestLogger } from './request-log.js';
 import { followChanges, storeRoutes } from './store-hooks.js';
 import { UsageRecorder } from './usage-recorder.js';
+import { usageRoutes, withUsagePage } from './usage-routes.js';
 
 /** Options for {@link startGateway}. */
 export interface StartOptions {
@@ -38,7 +40,7 @@ export interface StartOptions {
   readonly silentConnectionMs?: number | undefined;
   /** Delays refusals on connections that keep getting them; default on, `{ maxDelayMs: 0 }` turns it off. */
   readonly refusalThrottle?: RefusalThrottleOptions | undefined;
-  /** Admin API listener and bearer token; both or neither. */
+  /** Admin API listener and bearer token; both or neither. It also serves the usage page (usage-routes.ts). */
   readonly admin?: { readonly listen: ListenTarget; readonly token: string } | undefined;
   readonly routes?: Readonly<Record<string, FetchHandler>> | undefined;
   readonly log?: RequestLogger | undefined;
@@ -109,7 +111,10 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
   const servers: RunningServer[] = [];
   try {
     servers.push(await listenOn(server, options.listen));
-    if (options.admin !== undefined) servers.push(await serveFetch(createAdminApi({ store, token: options.admin.token }), options.admin.listen));
+    if (options.admin !== undefined) {
+      const admin = createAdminApi({ store, token: options.admin.token, routes: usageRoutes(store) });
+      servers.push(await serveFetch(withUsagePage(admin), options.admin.listen));
+    }
   } catch (error) {
     await Promise.all(servers.map((running) => running.close(0)));
     unfollow();

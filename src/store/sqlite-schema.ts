@@ -50,6 +50,18 @@ const MIGRATIONS: readonly string[] = [
   CREATE TABLE usage_batches (id TEXT PRIMARY KEY, applied_at INTEGER NOT NULL) WITHOUT ROWID;
   CREATE INDEX usage_batches_applied_at ON usage_batches (applied_at);
   `,
+  // Hourly totals for \`mapsign usage --by hour\`, written with the daily ones from then on. No
+  // channel column: the daily table keeps the split by channel, under its bound.
+  `
+  CREATE TABLE usage_hourly (
+    day TEXT NOT NULL,
+    hour INTEGER NOT NULL CHECK (hour BETWEEN 0 AND 23),
+    credential_id TEXT NOT NULL,
+    outcome TEXT NOT NULL,
+    count INTEGER NOT NULL,
+    PRIMARY KEY (day, hour, credential_id, outcome)
+  ) WITHOUT ROWID;
+  `,
 ];
 
 /** The schema version this build writes. */
