@@ -16,6 +16,7 @@ const SLOW = new Map([
   ['test/signer/browser.test.ts', 'drives Chromium'],
   ['test/signer/worker.test.ts', 'bundles and runs workerd'],
   ['test/signer/example.test.ts', 'runs the signing-service example as processes, drives Chromium'],
+  ['test/gateway/usage-page.test.ts', 'drives Chromium against a gateway\'s admin listener'],
   ['test/multi/', 'starts mapsign serve processes and a PostgreSQL cluster'],
   ['test/worker/', 'bundles and runs workerd'],
   ['test/store/postgres.test.ts', 'starts a PostgreSQL cluster'],

@@ -6,6 +6,7 @@
  */
 import { SCHEME_NAMES } from '../core/index.js';
 import type { OptionSpec } from './command.js';
+import { USAGE_GROUPINGS } from '../store/usage-query.js';
 
 /** What completion needs to know about one command. */
 export interface CompletionCommand {
@@ -21,7 +22,7 @@ export const SHELLS = ['bash', 'zsh', 'fish'] as const;
 export type Shell = (typeof SHELLS)[number];
 
 /** Options whose values are a fixed set, by option name. */
-const FIXED_VALUES: Readonly<Record<string, readonly string[]>> = { scheme: SCHEME_NAMES, by: ['client', 'channel', 'day'], log: ['stdout', 'none'], color: ['auto', 'always', 'never'] };
+const FIXED_VALUES: Readonly<Record<string, readonly string[]>> = { scheme: SCHEME_NAMES, by: USAGE_GROUPINGS, format: ['table', 'json', 'csv'], log: ['stdout', 'none'], color: ['auto', 'always', 'never'] };
 
 /** Options whose value is a file path. */
 const PATH_OPTIONS = new Set(['input', 'output', 'secret-file', 'db', 'admin-socket', 'admin-token-file', 'config']);

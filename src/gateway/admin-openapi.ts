@@ -70,6 +70,7 @@ const SCHEMAS: Readonly<Record<string, ResponseSchema>> = {
     required: ['group', 'ok', 'refused', 'failed', 'total', 'outcomes'],
     properties: {
       group: { type: 'object', additionalProperties: { type: 'string' } },
+      label: { type: ['string', 'null'], description: "the credential's label, when the group names a credential" },
       ok: { type: 'integer' },
       refused: { type: 'integer' },
       failed: { type: 'integer' },

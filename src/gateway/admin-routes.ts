@@ -14,8 +14,8 @@ import { MAX_AUDIT_LIMIT, type MapsignStore, type UsageGrouping } from '../store
 import { controlChangesInput, controlsInput, createCredential, DEFAULT_OVERLAP_MS, revokeCredential, rotateCredential, updateCredential } from '../store/credential-ops.js';
 import { MAX_OVERLAP_MS, parseDuration } from '../store/duration.js';
 import { credentialErrors, isStoreError } from '../store/errors.js';
-import { parseUsageDay } from '../store/usage-query.js';
-import { buildUsageReport } from '../store/usage-report.js';
+import { checkUsageRange, parseUsageDay, USAGE_GROUPINGS } from '../store/usage-query.js';
+import { readUsageReport } from '../store/usage-report.js';
 import { AdminError, type QuerySchema } from './admin-request.js';
 import { nullable, type ObjectSchema, type PlainSchema } from './admin-schema.js';
 
@@ -196,18 +196,21 @@ export const ADMIN_ROUTES: readonly AdminRoute[] = [
     method: 'GET',
     path: '/usage',
     operationId: 'getUsage',
-    summary: 'Request counts per client, channel or day',
+    summary: 'Request counts per client, channel, day, hour or client and day, with credential labels',
     query: {
       since: { type: 'string', pattern: DAY_PATTERN, description: 'first UTC day included, YYYY-MM-DD' },
-      by: { type: 'string', enum: ['client', 'channel', 'day'], description: 'the grouping (default client)' },
+      until: { type: 'string', pattern: DAY_PATTERN, description: 'last UTC day included, YYYY-MM-DD' },
+      by: { type: 'string', enum: USAGE_GROUPINGS, description: 'the grouping (default client)' },
     },
     success: { status: 200, description: 'One line per group', schema: { type: 'array', items: ref('UsageLine') } },
     errors: {},
     async handle({ store, query }) {
       const by = (query['by'] ?? 'client') as UsageGrouping;
-      const since = query['since'];
+      const { since, until } = query;
       if (since !== undefined) inField('since', () => parseUsageDay(since, 'since'));
-      return buildUsageReport(await store.queryUsage({ by, since }), by);
+      if (until !== undefined) inField('until', () => parseUsageDay(until, 'until'));
+      inField('until', () => checkUsageRange(since, until, 'since', 'until'));
+      return readUsageReport(store, { by, since, until });
     },
   },
   {

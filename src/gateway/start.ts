@@ -2,7 +2,7 @@
  * Everything `mapsign serve` runs, wired together: the store, the polling credential cache, the
  * batching usage recorder, the gateway handler on its listener (refusals throttled per
  * connection, see refusal-throttle.ts) and, when configured, the admin API on its own with the
- * Prometheus metrics at `/metrics` (prom-client is loaded only then).
+ * Prometheus metrics at `/metrics` (prom-client is loaded only then) and the usage page.
  *
  * `close(drainMs)` is the shutdown path and finishes within `drainMs` whatever the upstream or
  * the database do: stop accepting; let in-flight requests finish until the last part of the
@@ -20,6 +20,7 @@ import { createRefusalThrottle, type RefusalThrottle, type RefusalThrottleOption
 import { allOf, type RequestLogger } from './request-log.js';
 import { followChanges, storeRoutes } from './store-hooks.js';
 import { UsageRecorder } from './usage-recorder.js';
+import { usageRoutes, withUsagePage } from './usage-routes.js';
 
 /** Options for {@link startGateway}. */
 export interface StartOptions {
@@ -42,7 +43,7 @@ export interface StartOptions {
   readonly silentConnectionMs?: number | undefined;
   /** Delays refusals on connections that keep getting them; default on, `{ maxDelayMs: 0 }` turns it off. */
   readonly refusalThrottle?: RefusalThrottleOptions | undefined;
-  /** Admin API listener and bearer token (both or neither), its extra pages and where its audit lines go. */
+  /** Admin API listener and bearer token (both or neither), its extra pages and where its audit lines go. It also serves the usage page (usage-routes.ts). */
   readonly admin?: Pick<AdminApiOptions, 'token' | 'routes' | 'onAudit'> & { readonly listen: ListenTarget } | undefined;
   readonly routes?: Readonly<Record<string, FetchHandler>> | undefined;
   readonly log?: RequestLogger | undefined;
@@ -124,10 +125,10 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
   const unfollow = followChanges(store, cache);
   const servers: RunningServer[] = [];
   const admin: AdminApi | undefined =
-    options.admin === undefined ? undefined : createAdminApi({ ...options.admin, routes: { ...(metrics && { '/metrics': metrics.handler }), ...options.admin.routes }, store, warn });
+    options.admin === undefined ? undefined : createAdminApi({ ...options.admin, routes: { ...(metrics && { '/metrics': metrics.handler }), ...usageRoutes(store), ...options.admin.routes }, store, warn });
   try {
     servers.push(await listenOn(server, options.listen));
-    if (admin !== undefined) servers.push(await serveFetch(admin, options.admin!.listen));
+    if (admin !== undefined) servers.push(await serveFetch(withUsagePage(admin), options.admin!.listen));
   } catch (error) {
     await Promise.all(servers.map((running) => running.close(0)));
     await admin?.close();

@@ -8,6 +8,9 @@
  * that batch before writing the counts gathered since as a new one, so a write that failed
  * after it committed (a timeout on the reply) is skipped by the store instead of counted twice.
  *
+ * Counts are keyed by UTC hour as well as day, for the store's hourly totals (`--by hour`); at
+ * one write a second a batch rarely spans two hours, so this costs no extra keys in practice.
+ *
  * The buffer is bounded and fair: channels are folded per credential and day first
  * (`usage-channels.ts`), so one credential holder inventing `channel=` values fills at most its
  * own rows; only when the distinct credentials, days and outcomes themselves exceed the bound
@@ -19,7 +22,7 @@
 import { randomUUID } from 'node:crypto';
 import type { MapsignStore, UsageDelta } from '../store/contract.js';
 import type { Outcome } from './outcome.js';
-import { ChannelBound, DEFAULT_MAX_CHANNELS, OTHER_CHANNEL, usageKey } from '../store/usage-channels.js';
+import { ChannelBound, DEFAULT_MAX_CHANNELS, OTHER_CHANNEL, slotKey, usageSlot } from '../store/usage-channels.js';
 
 /** Told when pending counts become a batch and when that batch is stored (the daily quotas follow them). */
 export interface BatchListener {
@@ -39,6 +42,8 @@ export interface UsageRecorderOptions {
   readonly onError?: (message: string) => void;
   readonly batches?: BatchListener | undefined;
 }
+
+const HOUR_MS = 3_600_000;
 
 /** A pending count, incremented in place until its batch is handed to the store. */
 type Tally = Omit<UsageDelta, 'count'> & { count: number };
@@ -75,7 +80,10 @@ export class UsageRecorder {
   #batch: Batch | undefined;
   #failing = false;
   #day = '';
-  #dayEnds = 0;
+  #hour = 0;
+  /** {@link usageSlot} of the current day and hour. */
+  #slot = '';
+  #hourEnds = 0;
   #flushing: Promise<void> = Promise.resolve();
 
   /** @example const usage = new UsageRecorder(store); usage.count('gme-acme', '', 'ok') */
@@ -93,18 +101,23 @@ export class UsageRecorder {
   /** Counts one request: the credential (or `''`), its channel (or `''`) and the outcome. */
   count(credentialId: string, channel: string, outcome: Outcome): void {
     const now = this.#now();
-    if (now >= this.#dayEnds) {
-      this.#day = new Date(now).toISOString().slice(0, 10);
-      this.#dayEnds = Date.UTC(Number(this.#day.slice(0, 4)), Number(this.#day.slice(5, 7)) - 1, Number(this.#day.slice(8, 10)) + 1);
+    // A new hour, or a clock stepped back into an earlier one.
+    if (now >= this.#hourEnds || now < this.#hourEnds - HOUR_MS) {
+      const start = now - (now % HOUR_MS);
+      this.#day = new Date(start).toISOString().slice(0, 10);
+      this.#hour = new Date(start).getUTCHours();
+      this.#hourEnds = start + HOUR_MS;
+      this.#slot = usageSlot(this.#day, this.#hour);
     }
     const day = this.#day;
+    const hour = this.#hour;
     let folded = this.#channels.fold(day, credentialId, channel);
-    let key = usageKey({ day, credentialId, channel: folded, outcome });
+    let key = slotKey(this.#slot, credentialId, folded, outcome);
     // Counted in place: a request must not cost an allocation beyond its key.
     let found = this.#pending.get(key);
     if (found === undefined && this.#pending.size >= this.#maxKeys) {
       // Full: a new channel of a credential already held still counts under its "(other)" row.
-      const other = usageKey({ day, credentialId, channel: OTHER_CHANNEL, outcome });
+      const other = slotKey(this.#slot, credentialId, OTHER_CHANNEL, outcome);
       found = folded === '' ? undefined : this.#pending.get(other);
       if (found === undefined) {
         if (this.#dropped === 0) this.#onError(`Usage buffer full (${this.#maxKeys} keys): counts for new credentials, days or outcomes are dropped until the counts are written.`);
@@ -115,7 +128,7 @@ export class UsageRecorder {
       key = other;
     }
     this.#pendingTotal += 1;
-    if (found === undefined) this.#pending.set(key, { day, credentialId, channel: folded, outcome, count: 1 });
+    if (found === undefined) this.#pending.set(key, { day, hour, credentialId, channel: folded, outcome, count: 1 });
     else found.count += 1;
   }
 

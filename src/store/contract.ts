@@ -68,6 +68,11 @@ export interface CredentialChanges {
 export interface UsageDelta {
   /** UTC day, `YYYY-MM-DD`. */
   readonly day: string;
+  /**
+   * UTC hour of the day, 0–23, for `--by hour`. The gateway always sets it; counts without one
+   * go to the daily totals only.
+   */
+  readonly hour?: number | undefined;
   /** The credential, or `''` when the request named none the gateway knows. */
   readonly credentialId: string;
   /** The channel of a verified request, or `''`. */
@@ -77,14 +82,20 @@ export interface UsageDelta {
   readonly count: number;
 }
 
-/** What a usage query groups by. */
-export type UsageGrouping = 'client' | 'channel' | 'day';
+/**
+ * What a usage query groups by: the credential, the credential and channel, the UTC day, the
+ * UTC hour (from the hourly totals, which carry no channel), or the credential and day (the
+ * usage page's chart).
+ */
+export type UsageGrouping = 'client' | 'channel' | 'day' | 'hour' | 'client-day';
 
 /** One usage total: the grouping columns that apply, the outcome and its count. */
 export interface UsageRow {
   readonly credentialId?: string;
   readonly channel?: string;
   readonly day?: string;
+  /** The UTC hour as `YYYY-MM-DDTHH:00Z` (grouping `hour`). */
+  readonly hour?: string;
   readonly outcome: string;
   readonly count: number;
 }
@@ -93,6 +104,8 @@ export interface UsageRow {
 export interface UsageQuery {
   /** First UTC day included, `YYYY-MM-DD`. */
   readonly since?: string | undefined;
+  /** Last UTC day included, `YYYY-MM-DD`. */
+  readonly until?: string | undefined;
   readonly by: UsageGrouping;
 }
 

@@ -83,6 +83,18 @@ const MIGRATIONS: readonly string[] = [
   `
   ALTER TABLE mapsign.credentials ADD COLUMN controls TEXT, ADD COLUMN updated_at BIGINT;
   `,
+  // Hourly totals for \`mapsign usage --by hour\`, written with the daily ones from then on. No
+  // channel column: the daily table keeps the split by channel, under its bound.
+  `
+  CREATE TABLE mapsign.usage_hourly (
+    day TEXT COLLATE "C" NOT NULL,
+    hour INTEGER NOT NULL CHECK (hour BETWEEN 0 AND 23),
+    credential_id TEXT COLLATE "C" NOT NULL,
+    outcome TEXT COLLATE "C" NOT NULL,
+    count BIGINT NOT NULL,
+    PRIMARY KEY (day, hour, credential_id, outcome)
+  );
+  `,
 ];
 
 /** The schema version this build writes. */

@@ -2,12 +2,14 @@
  * How the PostgreSQL store writes a batch of usage counts, inside the caller's transaction:
  * claim the batch id (a retry of a batch that committed changes nothing), fold channels beyond
  * the bound across every gateway (an advisory lock per day and credential, taken in a fixed
- * order), and add the counts with one upsert in a fixed row order, so gateways flushing
- * overlapping batches at the same moment neither lose an update nor deadlock.
+ * order), and add the counts with one upsert per usage table (daily, hourly) in a fixed row
+ * order, so gateways flushing overlapping batches at the same moment neither lose an update nor
+ * deadlock.
  */
 import type pg from 'pg';
 import type { UsageDelta } from './contract.js';
-import { ChannelBound, foldUsage, usageKey } from './usage-channels.js';
+import { ChannelBound, foldUsage } from './usage-channels.js';
+import { rollUpUsage } from './usage-rollup.js';
 import { BATCH_RETENTION_MS } from './usage-query.js';
 
 /**
@@ -53,15 +55,12 @@ export async function foldChannels(client: pg.PoolClient, deltas: readonly Usage
 }
 
 /**
- * Adds `rows` (one per key) to the usage table in one statement, in key order.
+ * Adds folded `deltas` to the daily and the hourly usage tables, one statement each, in key order.
  *
  * @example await upsertUsage(client, await foldChannels(client, deltas, 100))
  */
-export async function upsertUsage(client: pg.PoolClient, rows: UsageDelta[]): Promise<void> {
-  rows.sort((a, b) => {
-    const [x, y] = [usageKey(a), usageKey(b)];
-    return x < y ? -1 : x > y ? 1 : 0;
-  });
+export async function upsertUsage(client: pg.PoolClient, deltas: readonly UsageDelta[]): Promise<void> {
+  const { daily: rows, hourly } = rollUpUsage(deltas);
   await client.query(
     `INSERT INTO mapsign.usage (day, credential_id, channel, outcome, count)
      SELECT day, credential_id, channel, outcome, count
@@ -69,6 +68,15 @@ export async function upsertUsage(client: pg.PoolClient, rows: UsageDelta[]): Pr
      ORDER BY n
      ON CONFLICT (day, credential_id, channel, outcome) DO UPDATE SET count = usage.count + EXCLUDED.count`,
     [rows.map((d) => d.day), rows.map((d) => d.credentialId), rows.map((d) => d.channel), rows.map((d) => d.outcome), rows.map((d) => d.count)],
+  );
+  if (hourly.length === 0) return;
+  await client.query(
+    `INSERT INTO mapsign.usage_hourly (day, hour, credential_id, outcome, count)
+     SELECT day, hour, credential_id, outcome, count
+     FROM unnest($1::text[], $2::int[], $3::text[], $4::text[], $5::bigint[]) WITH ORDINALITY AS h(day, hour, credential_id, outcome, count, n)
+     ORDER BY n
+     ON CONFLICT (day, hour, credential_id, outcome) DO UPDATE SET count = usage_hourly.count + EXCLUDED.count`,
+    [hourly.map((h) => h.day), hourly.map((h) => h.hour), hourly.map((h) => h.credentialId), hourly.map((h) => h.outcome), hourly.map((h) => h.count)],
   );
 }
 

@@ -15,7 +15,7 @@ import { pgDriver } from './drivers.js';
 import type { SchemeName } from '../core/credential.js';
 import type { AuditEntry, AuditQuery, CredentialChanges, CredentialInfo, MapsignStore, NewCredential, UsageDelta, UsageQuery, UsageRow, VerifierRecord } from './contract.js';
 import { AUDIT_COLUMNS, auditBounds, auditValues, toAuditEntry, type AuditRow } from './audit-rows.js';
-import { BATCH_PRUNE_EVERY_MS, toUsageRow, usageColumns } from './usage-query.js';
+import { BATCH_PRUNE_EVERY_MS, toUsageRow, usageColumns, usageDayRange, usageTable } from './usage-query.js';
 import { ChannelBound, DEFAULT_MAX_CHANNELS } from './usage-channels.js';
 import { claimBatch, foldChannels, pruneBatches, upsertUsage } from './postgres-usage.js';
 import { credentialErrors, StoreError } from './errors.js';
@@ -192,9 +192,10 @@ class PostgresStore implements MapsignStore, ChangeNotifier {
 
   async queryUsage(query: UsageQuery): Promise<UsageRow[]> {
     const list = usageColumns(query.by);
-    const rows = await this.#query<Record<string, string | number>>(`SELECT ${list}, SUM(count)::bigint AS count FROM mapsign.usage WHERE day >= $1 GROUP BY ${list} ORDER BY ${list}`, [
-      query.since ?? '',
-    ]);
+    const rows = await this.#query<Record<string, string | number>>(
+      `SELECT ${list}, SUM(count)::bigint AS count FROM mapsign.${usageTable(query.by)} WHERE day >= $1 AND day <= $2 GROUP BY ${list} ORDER BY ${list}`,
+      usageDayRange(query),
+    );
     return rows.map(toUsageRow);
   }
 

@@ -70,6 +70,18 @@ const MIGRATIONS: readonly string[] = [
   ALTER TABLE credentials ADD COLUMN controls TEXT;
   ALTER TABLE credentials ADD COLUMN updated_at INTEGER;
   `,
+  // Hourly totals for \`mapsign usage --by hour\`, written with the daily ones from then on. No
+  // channel column: the daily table keeps the split by channel, under its bound.
+  `
+  CREATE TABLE usage_hourly (
+    day TEXT NOT NULL,
+    hour INTEGER NOT NULL CHECK (hour BETWEEN 0 AND 23),
+    credential_id TEXT NOT NULL,
+    outcome TEXT NOT NULL,
+    count INTEGER NOT NULL,
+    PRIMARY KEY (day, hour, credential_id, outcome)
+  ) WITHOUT ROWID;
+  `,
 ];
 
 /** The schema version this build writes. */

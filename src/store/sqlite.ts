@@ -15,8 +15,9 @@ import { sqliteDriver } from './drivers.js';
 import type { SchemeName } from '../core/credential.js';
 import type { AuditEntry, AuditQuery, CredentialChanges, CredentialInfo, MapsignStore, NewCredential, SecretInfo, UsageDelta, UsageQuery, UsageRow, VerifierRecord } from './contract.js';
 import { AUDIT_COLUMNS, auditBounds, auditValues, toAuditEntry, type AuditRow } from './audit-rows.js';
-import { BATCH_PRUNE_EVERY_MS, BATCH_RETENTION_MS, toUsageRow, usageColumns } from './usage-query.js';
+import { BATCH_PRUNE_EVERY_MS, BATCH_RETENTION_MS, toUsageRow, usageColumns, usageDayRange, usageTable } from './usage-query.js';
 import { ChannelBound, DEFAULT_MAX_CHANNELS, foldUsage } from './usage-channels.js';
+import { rollUpUsage } from './usage-rollup.js';
 import { credentialErrors, StoreError } from './errors.js';
 import { watchSqliteFile } from './sqlite-file-watch.js';
 import { migrate } from './sqlite-schema.js';
@@ -84,6 +85,7 @@ class SqliteStore implements MapsignStore {
   readonly #watch: { check(): void } | undefined;
   readonly #marker: BetterSqlite3.Statement<[], { seq: number }>;
   readonly #usage: BetterSqlite3.Statement<[string, string, string, string, number]>;
+  readonly #usageHourly: BetterSqlite3.Statement<[string, number, string, string, number]>;
   readonly #usedChannels: BetterSqlite3.Statement<[string, string], { channel: string }>;
   readonly #claimBatch: BetterSqlite3.Statement<[string, number]>;
   readonly #pruneBatches: BetterSqlite3.Statement<[number]>;
@@ -99,6 +101,10 @@ class SqliteStore implements MapsignStore {
     this.#usage = db.prepare(
       'INSERT INTO usage (day, credential_id, channel, outcome, count) VALUES (?, ?, ?, ?, ?) ' +
         'ON CONFLICT (day, credential_id, channel, outcome) DO UPDATE SET count = count + excluded.count',
+    );
+    this.#usageHourly = db.prepare(
+      'INSERT INTO usage_hourly (day, hour, credential_id, outcome, count) VALUES (?, ?, ?, ?, ?) ' +
+        'ON CONFLICT (day, hour, credential_id, outcome) DO UPDATE SET count = count + excluded.count',
     );
     this.#usedChannels = db.prepare('SELECT DISTINCT channel FROM usage WHERE day = ? AND credential_id = ?');
     this.#claimBatch = db.prepare('INSERT INTO usage_batches (id, applied_at) VALUES (?, ?) ON CONFLICT (id) DO NOTHING');
@@ -189,7 +195,9 @@ class SqliteStore implements MapsignStore {
         const pairs = new Map<string, UsageDelta>();
         for (const d of deltas) if (d.channel !== '') pairs.set(`${d.day}\u0000${d.credentialId}`, d);
         for (const d of pairs.values()) bound.know(d.day, d.credentialId, this.#usedChannels.all(d.day, d.credentialId).map((row) => row.channel));
-        for (const d of foldUsage(deltas, bound)) this.#usage.run(d.day, d.credentialId, d.channel, d.outcome, d.count);
+        const { daily, hourly } = rollUpUsage(foldUsage(deltas, bound));
+        for (const d of daily) this.#usage.run(d.day, d.credentialId, d.channel, d.outcome, d.count);
+        for (const h of hourly) this.#usageHourly.run(h.day, h.hour, h.credentialId, h.outcome, h.count);
         if (batchId !== undefined && now - this.#prunedAt >= BATCH_PRUNE_EVERY_MS) {
           this.#pruneBatches.run(now - BATCH_RETENTION_MS);
           this.#prunedAt = now;
@@ -201,8 +209,8 @@ class SqliteStore implements MapsignStore {
   async queryUsage(query: UsageQuery): Promise<UsageRow[]> {
     const list = usageColumns(query.by);
     const rows = this.#db
-      .prepare<[string], Record<string, string | number>>(`SELECT ${list}, SUM(count) AS count FROM usage WHERE day >= ? GROUP BY ${list} ORDER BY ${list}`)
-      .all(query.since ?? '');
+      .prepare<[string, string], Record<string, string | number>>(`SELECT ${list}, SUM(count) AS count FROM ${usageTable(query.by)} WHERE day >= ? AND day <= ? GROUP BY ${list} ORDER BY ${list}`)
+      .all(...usageDayRange(query));
     return rows.map(toUsageRow);
   }
 

@@ -24,8 +24,14 @@ const MAX_CHANNEL_LENGTH = 200;
 /** Default distinct channels kept per credential per day. */
 export const DEFAULT_MAX_CHANNELS = 100;
 
-/** The merge key of a usage delta: day, credential, channel, outcome. */
-export const usageKey = (d: Pick<UsageDelta, 'day' | 'credentialId' | 'channel' | 'outcome'>): string => `${d.day}\u0000${d.credentialId}\u0000${d.channel}\u0000${d.outcome}`;
+/** The first part of a usage key: the day and hour (the gateway's recorder computes it once an hour). */
+export const usageSlot = (day: string, hour: number | undefined): string => `${day}\u0000${hour ?? ''}`;
+
+/** A usage key from its {@link usageSlot} and the rest. */
+export const slotKey = (slot: string, credentialId: string, channel: string, outcome: string): string => `${slot}\u0000${credentialId}\u0000${channel}\u0000${outcome}`;
+
+/** The merge key of a usage delta: day, hour, credential, channel, outcome. */
+export const usageKey = (d: Pick<UsageDelta, 'day' | 'hour' | 'credentialId' | 'channel' | 'outcome'>): string => slotKey(usageSlot(d.day, d.hour), d.credentialId, d.channel, d.outcome);
 
 /**
  * Remembers which channels each (day, credential) already uses and folds new ones beyond `max`

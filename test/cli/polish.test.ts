@@ -41,7 +41,7 @@ describe('mapsign completion', () => {
     assert.equal(ask(['mapsign', 'sign', '--sch']), '--scheme\n');
     assert.equal(ask(['mapsign', 'sign', '--scheme', 'm']), 'maptiler\n');
     assert.equal(ask(['mapsign', 'sign', '--ke']), '--key\n--keep-order\n');
-    assert.equal(ask(['mapsign', 'usage', '--by', '']), 'client\nchannel\nday\n');
+    assert.equal(ask(['mapsign', 'usage', '--by', '']), 'client\nchannel\nday\nhour\nclient-day\n');
     assert.equal(ask(['mapsign', 'completion', '']), 'bash\nzsh\nfish\n');
     assert.equal(ask(['mapsign', 'sign', '--client', '']), '\n');
   });

@@ -82,7 +82,7 @@ test('serve runs as a process: forwards signed requests, logs JSON without signa
   assert.ok(!out.includes('signature=') && !out.includes(issued.secret), 'logs carry no signature or secret');
 
   const report = await run(usage, ['--json', '--db', db]);
-  assert.deepEqual(JSON.parse(report.out), [{ group: { credentialId: id }, ok: 1, refused: 1, failed: 0, total: 2, outcomes: { SIGNATURE_MISMATCH: 1, ok: 1 } }]);
+  assert.deepEqual(JSON.parse(report.out), [{ group: { credentialId: id }, label: null, ok: 1, refused: 1, failed: 0, total: 2, outcomes: { SIGNATURE_MISMATCH: 1, ok: 1 } }]);
   const table = await run(usage, ['--by', 'day', '--db', db]);
   assert.match(table.out, /^DAY\s+TOTAL\s+OK\s+REFUSED\s+FAILED\s+OUTCOMES\n\d{4}-\d{2}-\d{2}\s+2\s+1\s+1\s+0\s+SIGNATURE_MISMATCH=1\n$/);
   assert.equal((await run(usage, ['--by', 'week', '--db', db])).code, 2);

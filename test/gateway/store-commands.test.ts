@@ -73,11 +73,12 @@ test('labels, ids and channels with terminal controls print escaped in tables an
   const [list, show, listJson, showJson, table, tableJson] = outputs.map((r) => r.out) as [string, string, string, string, string, string];
   assert.match(list, new RegExp(`  ${escape(SHOWN)}\\n$`));
   assert.match(show, new RegExp(`^label:    ${escape(SHOWN)}$`, 'm'));
-  assert.match(table, new RegExp(`^${id}\\s+${escape(CHANNEL_SHOWN)}\\s+2\\s+2\\s+0\\s+0$`, 'm'));
+  assert.match(table, new RegExp(`^${id}\\s+${escape(SHOWN)}\\s+${escape(CHANNEL_SHOWN)}\\s+2\\s+2\\s+0\\s+0$`, 'm'));
   // JSON stays JSON and keeps the exact text.
   assert.equal((JSON.parse(listJson) as { label: string }[])[0]!.label, HOSTILE);
   assert.equal((JSON.parse(showJson) as { label: string }).label, HOSTILE);
   assert.equal((JSON.parse(tableJson) as { group: { channel: string } }[])[0]!.group.channel, CHANNEL);
+  assert.equal((JSON.parse(tableJson) as { label: string }[])[0]!.label, HOSTILE);
 
   // An id typed by the operator is quoted escaped in the error too.
   const missing = await run(credentials, ['show', `gme-\u009b2J\u202e`, '--db', db]);
@@ -93,7 +94,7 @@ test('usage --by channel shows the folded (other) row of a credential past 100 c
   await store.close();
   const table = (await run(usage, ['--by', 'channel', '--db', db])).out.split('\n');
   assert.equal(table.length, 1 + 101 + 1, 'header, 100 channels, (other), final newline');
-  assert.match(table[1]!, /^gme-flood\s+\(other\)\s+3\s+3\s+0\s+0$/);
+  assert.match(table[1]!, /^gme-flood\s+-\s+\(other\)\s+3\s+3\s+0\s+0$/);
 });
 
 test('--since must be a real day and --overlap a bounded duration: usage errors saying what is accepted', async (t) => {

@@ -31,3 +31,30 @@ test('past maxChannels new channels of one credential are counted under (other) 
     { credentialId: 'gme-flood', channel: 'c2', outcome: 'ok', count: 1 },
   ]);
 });
+
+test('counts are kept per UTC hour: one batch across midnight lands in two hours and two days, and channels stay bounded per day', async (t) => {
+  const store = openSqliteStore(join(await tempDir(t), 'hours.db'));
+  t.after(() => store.close());
+  let now = Date.UTC(2026, 0, 10, 23, 59, 59, 999);
+  const recorder = new UsageRecorder(store, { flushMs: 3_600_000, maxChannels: 2, now: () => now });
+  for (const channel of ['a', 'b', 'c']) recorder.count('gme-a', channel, 'ok');
+  now += 1;
+  for (const channel of ['a', 'b', 'c']) recorder.count('gme-a', channel, 'ok');
+  now = Date.UTC(2026, 0, 11, 0, 30);
+  recorder.count('gme-a', 'd', 'SIGNATURE_MISMATCH');
+  // A clock stepped back into the earlier hour counts there again.
+  now = Date.UTC(2026, 0, 10, 23, 10);
+  recorder.count('gme-a', 'a', 'ok');
+  await recorder.close();
+  assert.deepEqual(await store.queryUsage({ by: 'hour' }), [
+    { hour: '2026-01-10T23:00Z', outcome: 'ok', count: 4 },
+    { hour: '2026-01-11T00:00Z', outcome: 'SIGNATURE_MISMATCH', count: 1 },
+    { hour: '2026-01-11T00:00Z', outcome: 'ok', count: 3 },
+  ]);
+  assert.deepEqual(await store.queryUsage({ by: 'channel', since: '2026-01-11' }), [
+    { credentialId: 'gme-a', channel: '(other)', outcome: 'SIGNATURE_MISMATCH', count: 1 },
+    { credentialId: 'gme-a', channel: '(other)', outcome: 'ok', count: 1 },
+    { credentialId: 'gme-a', channel: 'a', outcome: 'ok', count: 1 },
+    { credentialId: 'gme-a', channel: 'b', outcome: 'ok', count: 1 },
+  ]);
+});

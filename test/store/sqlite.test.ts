@@ -44,6 +44,25 @@ test('creates the database on first run, owner-only, in WAL mode at the current 
   await again.close();
 });
 
+test('a database from before the hourly totals is migrated on open, keeping its daily usage', async (t) => {
+  const dir = await mkdtemp(join(tmpdir(), 'mapsign-store-'));
+  t.after(() => rm(dir, { recursive: true, force: true }));
+  const file = join(dir, 'old.db');
+  const store = openSqliteStore(file);
+  await store.recordUsage([{ day: '2026-01-10', credentialId: 'gme-a', channel: '', outcome: 'ok', count: 3 }]);
+  await store.close();
+  // What the previous schema version looked like: no hourly table.
+  const db = new BetterSqlite3(file);
+  db.exec('DROP TABLE usage_hourly');
+  db.pragma(`user_version = ${SCHEMA_VERSION - 1}`);
+  db.close();
+  const upgraded = openSqliteStore(file);
+  t.after(() => upgraded.close());
+  await upgraded.recordUsage([{ day: '2026-01-10', hour: 12, credentialId: 'gme-a', channel: '', outcome: 'ok', count: 2 }]);
+  assert.deepEqual(await upgraded.queryUsage({ by: 'day' }), [{ day: '2026-01-10', outcome: 'ok', count: 5 }]);
+  assert.deepEqual(await upgraded.queryUsage({ by: 'hour' }), [{ hour: '2026-01-10T12:00Z', outcome: 'ok', count: 2 }], 'hourly totals start at the upgrade');
+});
+
 test('refuses a database written by a newer mapsign', async (t) => {
   const dir = await mkdtemp(join(tmpdir(), 'mapsign-store-'));
   t.after(() => rm(dir, { recursive: true, force: true }));

@@ -8,6 +8,7 @@ import { afterEach, beforeEach, describe, test } from 'node:test';
 import type { AuditEntry, MapsignStore } from '../../src/store/index.js';
 import { createCredential, isStoreError, revokeCredential, rotateCredential } from '../../src/store/index.js';
 import { parseControls } from '../../src/core/credential-controls.js';
+import { readUsageReport } from '../../src/store/usage-report.js';
 
 /** Opens a fresh, empty store; a second call with the same `shared` handle opens the same database. */
 export interface StoreFactory {
@@ -166,6 +167,65 @@ export function runStoreSuite(name: string, makeFactory: () => Promise<StoreFact
         { day: '2026-01-11', outcome: 'SIGNATURE_MISMATCH', count: 4 },
         { day: '2026-01-11', outcome: 'ok', count: 1 },
       ]);
+    });
+
+    test('--until includes its day; --by hour reads the hourly totals, which carry no channel and add up to the daily ones', async () => {
+      const at = (day: string, hour: number | undefined, credentialId: string, channel: string, outcome: string, count: number) => ({ day, hour, credentialId, channel, outcome, count });
+      await store.recordUsage([
+        at('2026-04-01', 23, 'gme-a', 'web', 'ok', 2),
+        at('2026-04-01', 23, 'gme-a', 'app', 'ok', 3),
+        at('2026-04-02', 0, 'gme-a', 'web', 'ok', 1),
+        at('2026-04-02', 0, 'gme-a', '', 'SIGNATURE_MISMATCH', 4),
+        at('2026-04-02', 9, 'key-b', '', 'ok', 5),
+        at('2026-04-03', 1, 'gme-a', '', 'ok', 7),
+        // Without an hour (an older caller): daily totals only.
+        at('2026-04-02', undefined, 'key-b', '', 'ok', 10),
+      ], 'hours-1');
+      // The same batch id again changes neither table.
+      await store.recordUsage([at('2026-04-02', 9, 'key-b', '', 'ok', 5)], 'hours-1');
+      await store.recordUsage([at('2026-04-02', 9, 'key-b', 'web', 'ok', 1)], 'hours-2');
+      assert.deepEqual(await store.queryUsage({ by: 'hour', since: '2026-04-01', until: '2026-04-02' }), [
+        { hour: '2026-04-01T23:00Z', outcome: 'ok', count: 5 },
+        { hour: '2026-04-02T00:00Z', outcome: 'SIGNATURE_MISMATCH', count: 4 },
+        { hour: '2026-04-02T00:00Z', outcome: 'ok', count: 1 },
+        { hour: '2026-04-02T09:00Z', outcome: 'ok', count: 6 },
+      ]);
+      assert.deepEqual(await store.queryUsage({ by: 'day', since: '2026-04-02', until: '2026-04-02' }), [
+        { day: '2026-04-02', outcome: 'SIGNATURE_MISMATCH', count: 4 },
+        { day: '2026-04-02', outcome: 'ok', count: 17 },
+      ]);
+      assert.deepEqual(await store.queryUsage({ by: 'client-day', until: '2026-04-02' }), [
+        { credentialId: 'gme-a', day: '2026-04-01', outcome: 'ok', count: 5 },
+        { credentialId: 'gme-a', day: '2026-04-02', outcome: 'SIGNATURE_MISMATCH', count: 4 },
+        { credentialId: 'gme-a', day: '2026-04-02', outcome: 'ok', count: 1 },
+        { credentialId: 'key-b', day: '2026-04-02', outcome: 'ok', count: 16 },
+      ]);
+      assert.deepEqual(await store.queryUsage({ by: 'client', since: '2026-04-03', until: '2026-04-03' }), [{ credentialId: 'gme-a', outcome: 'ok', count: 7 }]);
+      assert.deepEqual(await store.queryUsage({ by: 'client', until: '2026-03-31' }), []);
+    });
+
+    test('hourly totals keep every channel of a credential past the channel bound in one row per hour', async () => {
+      const day = '2026-04-05';
+      await store.recordUsage(Array.from({ length: 130 }, (_, i) => ({ day, hour: 10, credentialId: 'gme-flood', channel: `ch-${i}`, outcome: 'ok', count: 1 })), 'bound-1');
+      const channels = await store.queryUsage({ by: 'channel', since: day, until: day });
+      assert.equal(channels.length, 101, '100 named channels and (other), as before');
+      assert.deepEqual(await store.queryUsage({ by: 'hour', since: day, until: day }), [{ hour: `${day}T10:00Z`, outcome: 'ok', count: 130 }]);
+    });
+
+    test('reports carry the label of each credential they name, null without one or for an unknown credential', async () => {
+      await seed(store);
+      await store.recordUsage([
+        { day: '2026-04-10', hour: 8, credentialId: 'gme-a', channel: 'web', outcome: 'ok', count: 2 },
+        { day: '2026-04-10', hour: 8, credentialId: 'key-b', channel: '', outcome: 'ok', count: 1 },
+        { day: '2026-04-10', hour: 8, credentialId: '', channel: '', outcome: 'UNKNOWN_CREDENTIAL', count: 3 },
+      ]);
+      const labels = (lines: { group: Record<string, string>; label?: string | null }[]) => lines.map((line) => [line.group['credentialId'], line.label]);
+      const expected = [['', null], ['gme-a', 'first'], ['key-b', null]];
+      assert.deepEqual(labels(await readUsageReport(store, { by: 'client' })), expected);
+      assert.deepEqual(labels(await readUsageReport(store, { by: 'channel' })), expected);
+      assert.deepEqual(labels(await readUsageReport(store, { by: 'client-day', since: '2026-04-10', until: '2026-04-10' })), expected);
+      const byDay = await readUsageReport(store, { by: 'day' });
+      assert.deepEqual(byDay, [{ group: { day: '2026-04-10' }, ok: 3, refused: 3, failed: 0, total: 6, outcomes: { UNKNOWN_CREDENTIAL: 3, ok: 3 } }], 'no label on groups that name no credential');
     });
 
     test('a batch retried under the same id is applied once; another id is applied again', async () => {

@@ -108,7 +108,7 @@ the drain is noted and ignored.`,
       help: 'after 3 refusals in a row on one connection, answer each next refusal\non it after 10ms, doubling up to D (default 1s; 0 turns it off):\nslows signature guessing and floods, never valid requests',
     },
     ...CLOCK_SKEW_OPTIONS,
-    'admin-port': { type: 'string', value: 'N', help: 'serve the admin API on 127.0.0.1:N' },
+    'admin-port': { type: 'string', value: 'N', help: 'serve the admin API on 127.0.0.1:N, with the usage page at /usage/page' },
     'admin-socket': { type: 'string', value: 'PATH', help: 'serve the admin API on a unix socket' },
     'admin-token-file': { type: 'string', value: 'PATH', help: 'admin bearer token (default: $MAPSIGN_ADMIN_TOKEN)' },
     log: { type: 'string', value: 'stdout|none', help: 'per-request JSON log lines (default stdout)' },
@@ -165,6 +165,7 @@ the drain is noted and ignored.`,
     io.stderr.write(`mapsign serve: listening on ${gateway.address}, forwarding to ${escapeTerminal(upstream)}, database ${escapeTerminal(describeStore(db))} (${gateway.cache.size} credentials)\n`);
     if (values['no-debugger'] !== true) io.stderr.write(`mapsign serve: URL Signing Debugger at ${gateway.address}/debugger\n`);
     if (gateway.adminAddress !== undefined) io.stderr.write(`mapsign serve: admin API on ${gateway.adminAddress}\n`);
+    if (gateway.adminAddress?.startsWith('http') === true) io.stderr.write(`mapsign serve: usage page at ${gateway.adminAddress}/usage/page (asks for the admin token)\n`);
     if (methods !== undefined && methods.some((method) => method !== 'GET' && method !== 'HEAD')) {
       io.stderr.write(`mapsign serve: forwarding ${methods.join(', ')}: the signature covers the URL only, so methods and bodies are not signed\n`);
     }

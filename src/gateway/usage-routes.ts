@@ -1,0 +1,102 @@
+/**
+ * The usage page on the admin listener: `/usage/page`, the shell (`usage-page.ts`), served
+ * without the token because it holds no data; and `/usage/chart`, the chart and table for a
+ * range of UTC days, plugged into the admin API's `routes` behind the token like every other
+ * admin endpoint.
+ *
+ *   GET /usage/page                                         the page (no token)
+ *   GET /usage/chart?since=YYYY-MM-DD&until=YYYY-MM-DD      an HTML fragment (token): default
+ *                                                           the 30 days up to today, at most 366
+ */
+import { errorJson } from '../http/error-body.js';
+import type { MapsignStore } from '../store/contract.js';
+import { StoreError } from '../store/errors.js';
+import { checkUsageRange, parseUsageDay } from '../store/usage-query.js';
+import { readUsageReport } from '../store/usage-report.js';
+import type { FetchHandler } from './node-server.js';
+import { buildUsageChart, daysBetween } from './usage-chart.js';
+import { USAGE_PAGE_HEADERS, USAGE_PAGE_HTML } from './usage-page.js';
+import { buildUsageTable } from './usage-table.js';
+
+/** Where the page is. */
+export const USAGE_PAGE_PATH = '/usage/page';
+
+/** Where the page fetches its chart and table. */
+export const USAGE_CHART_PATH = '/usage/chart';
+
+/** Longest range the chart draws, in days. */
+export const MAX_CHART_DAYS = 366;
+
+const DAY_MS = 86_400_000;
+
+const FRAGMENT_HEADERS = {
+  'content-type': 'text/html; charset=utf-8',
+  'content-security-policy': "default-src 'none'; frame-ancestors 'none'",
+  'x-content-type-options': 'nosniff',
+  'cache-control': 'no-store',
+};
+
+function methodNotAllowed(): Response {
+  return new Response(errorJson({ status: 405, reason: 'METHOD_NOT_ALLOWED', message: 'Use GET.' }), { status: 405, headers: { 'content-type': 'application/json; charset=utf-8', allow: 'GET, HEAD' } });
+}
+
+/** The chart's days: the query's, or the 30 days up to today (UTC); a range too long is refused. */
+function chartRange(url: URL, now: number): { since: string; until: string } {
+  const untilText = url.searchParams.get('until');
+  const until = untilText === null ? new Date(now).toISOString().slice(0, 10) : parseUsageDay(untilText, 'until');
+  const sinceText = url.searchParams.get('since');
+  const since = sinceText === null ? new Date(Date.parse(`${until}T00:00:00Z`) - 29 * DAY_MS).toISOString().slice(0, 10) : parseUsageDay(sinceText, 'since');
+  checkUsageRange(since, until, 'since', 'until');
+  if ((Date.parse(`${until}T00:00:00Z`) - Date.parse(`${since}T00:00:00Z`)) / DAY_MS + 1 > MAX_CHART_DAYS) {
+    throw new StoreError('INVALID_INPUT', `The chart shows at most ${MAX_CHART_DAYS} days; narrow since/until (use \`mapsign usage --by client-day --csv\` for longer ranges).`);
+  }
+  return { since, until };
+}
+
+/**
+ * The `/usage/chart` route, for `createAdminApi({ routes })`. Bad days answer `INVALID_INPUT`
+ * through the admin API's error shape.
+ *
+ * @example createAdminApi({ store, token, routes: { [USAGE_CHART_PATH]: usageChartRoute(store) } })
+ */
+export function usageChartRoute(store: MapsignStore, now: () => number = Date.now): FetchHandler {
+  return async (request) => {
+    if (request.method !== 'GET' && request.method !== 'HEAD') return methodNotAllowed();
+    const { since, until } = chartRange(new URL(request.url), now());
+    const lines = await readUsageReport(store, { by: 'client-day', since, until });
+    const counts = { ok: 0, refused: 0, failed: 0, total: 0 };
+    for (const line of lines) for (const key of ['ok', 'refused', 'failed', 'total'] as const) counts[key] += line[key];
+    const fragment = [
+      `<section class="usage" data-since="${since}" data-until="${until}" data-total="${counts.total}">`,
+      `<p class="summary"><strong>${counts.total}</strong> requests from ${since} to ${until} (UTC): ${counts.ok} ok, ${counts.refused} refused, ${counts.failed} failed.</p>`,
+      `<figure>${buildUsageChart(lines, daysBetween(since, until, MAX_CHART_DAYS))}`,
+      `<figcaption>One panel per credential, busiest first; each bar is one UTC day, stacked ok (blue, bottom), refused (orange), failed (purple, top). Hover a bar for its numbers; the table below has them all.</figcaption></figure>`,
+      buildUsageTable(lines),
+      `</section>`,
+    ].join('\n');
+    return new Response(request.method === 'HEAD' ? null : fragment, { status: 200, headers: FRAGMENT_HEADERS });
+  };
+}
+
+/**
+ * `admin` with the page's shell answered at {@link USAGE_PAGE_PATH} before the token check
+ * (the shell has no data; see `usage-page.ts` for how it then sends the token).
+ *
+ * @example serveFetch(withUsagePage(createAdminApi({ store, token, routes: usageRoutes(store) })), listen)
+ */
+export function withUsagePage(admin: FetchHandler): FetchHandler {
+  return async (request, client) => {
+    if (new URL(request.url).pathname !== USAGE_PAGE_PATH) return admin(request, client);
+    if (request.method !== 'GET' && request.method !== 'HEAD') return methodNotAllowed();
+    return new Response(request.method === 'HEAD' ? null : USAGE_PAGE_HTML, { status: 200, headers: USAGE_PAGE_HEADERS });
+  };
+}
+
+/**
+ * The page's routes behind the token, for `createAdminApi({ routes })`.
+ *
+ * @example createAdminApi({ store, token, routes: { ...usageRoutes(store) } })
+ */
+export function usageRoutes(store: MapsignStore): Record<string, FetchHandler> {
+  return { [USAGE_CHART_PATH]: usageChartRoute(store) };
+}
