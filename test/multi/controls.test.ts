@@ -89,7 +89,7 @@ describe('controls on two gateways sharing PostgreSQL', { timeout: 180_000 }, ()
     assert.ok(await bothAnswer([a, b], target, '403 IP_NOT_ALLOWED', 1000, fromApp), 'the change reached both gateways within a second');
     const bad = await admin(a, 'PATCH', `/credentials/${issued.id}`, { controls: { allowIps: ['192.0.2.1/24'] } });
     assert.equal(bad.status, 400);
-    assert.match(JSON.stringify(bad.json), /INVALID_INPUT.*has bits set beyond \/24/);
+    assert.match(JSON.stringify(bad.json), /INVALID_FIELD.*has bits set beyond \/24.*"field":"controls"/);
   });
 
   test('a daily quota spent on one gateway is refused by the other once it has read the store', async () => {
