@@ -155,9 +155,9 @@ export function createGateway(options: GatewayOptions): Gateway {
   const count = (ending: Ending): void => usage?.count(ending.credential ?? '', ending.channel ?? '', ending.outcome);
   const record = (received: Received, ending: Ending): void => {
     if (log === undefined) return;
-    const { req, target, started, requestId, trusted } = received;
+    const { req, target, started, requestId } = received;
     const { status, outcome, credential, channel, bytes, upstreamStatus } = ending;
-    log({ method: req.method ?? '', path: pathOf(target), status, outcome, credential, channel, ms: performance.now() - started, requestId, ...requesterFields(req, trusted), bytes, upstreamStatus });
+    log({ method: req.method ?? '', path: pathOf(target), status, outcome, credential, channel, ms: performance.now() - started, requestId, ...requesterFields(req, screen.trusts), bytes, upstreamStatus });
   };
 
   const refuse = (received: Received, res: ServerResponse, refusal: Refusal, hasBody: boolean): void => {

@@ -9,7 +9,7 @@
  * channel) bounded in length and escaped by the logger's `stringify`.
  */
 import type { IncomingMessage } from 'node:http';
-import { isIP } from 'node:net';
+import { clientAddress } from '../http/client-address.js';
 import type { Outcome } from './outcome.js';
 
 /** What is logged about one request. */
@@ -70,20 +70,6 @@ export function pathOf(target: string): string {
 const MAX_TEXT = 512;
 
 /**
- * The client's address: the TCP peer, or — when the peer is a trusted proxy — the address that
- * proxy appended last to `X-Forwarded-For` (what a client writes before it is not believed),
- * provided it is an IP address.
- *
- * @example clientAddress('10.0.0.5', '198.51.100.7, 203.0.113.9', true) // '203.0.113.9'
- */
-export function clientAddress(peer: string | undefined, forwardedFor: string | string[] | undefined, trusted: boolean): string | undefined {
-  if (!trusted || forwardedFor === undefined) return peer;
-  const chain = Array.isArray(forwardedFor) ? forwardedFor.join(',') : forwardedFor;
-  const nearest = chain.slice(chain.lastIndexOf(',') + 1).trim();
-  return isIP(nearest) === 0 ? peer : nearest;
-}
-
-/**
  * A `Referer` as logged: its origin and path, without user info, query or fragment;
  * `undefined` when it is not an http(s) URL.
  *
@@ -101,11 +87,14 @@ export function referrerOf(value: string | undefined): string | undefined {
   return `${url.origin}${url.pathname}`.slice(0, MAX_TEXT);
 }
 
-/** What the log says about who sent `req`: address, referrer and user agent. */
-export function requesterFields(req: IncomingMessage, trusted: boolean): Pick<RequestLogEntry, 'client' | 'referrer' | 'userAgent'> {
+/**
+ * What the log says about who sent `req`: address (read as `--allow-ip` reads it, through the
+ * proxies `trusts` names), referrer and user agent.
+ */
+export function requesterFields(req: IncomingMessage, trusts: (address: string) => boolean): Pick<RequestLogEntry, 'client' | 'referrer' | 'userAgent'> {
   const { headers } = req;
   return {
-    client: clientAddress(req.socket.remoteAddress, headers['x-forwarded-for'], trusted),
+    client: clientAddress(req.socket.remoteAddress, headers['x-forwarded-for'], trusts),
     referrer: referrerOf(headers.referer),
     userAgent: headers['user-agent']?.slice(0, MAX_TEXT),
   };

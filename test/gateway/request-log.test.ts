@@ -7,7 +7,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { requestIdFor } from '../../src/gateway/request-id.js';
-import { clientAddress, referrerOf } from '../../src/gateway/request-log.js';
+import { referrerOf } from '../../src/gateway/request-log.js';
+import { clientAddress } from '../../src/http/client-address.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 
@@ -27,16 +28,19 @@ test('referrerOf keeps the origin and path, never the query, fragment or user in
   assert.equal(referrerOf(`https://a.example/${'p'.repeat(2000)}`)!.length, 512, 'bounded');
 });
 
-test('clientAddress believes X-Forwarded-For only from a trusted proxy, and only an IP', () => {
+test('the logged client address believes X-Forwarded-For only from trusted proxies, and only an IP', () => {
   const cases: [string | undefined, string | string[] | undefined, boolean, string | undefined][] = [
     ['203.0.113.9', '198.51.100.7', false, '203.0.113.9'],
     ['10.0.0.5', '198.51.100.7, 203.0.113.9', true, '203.0.113.9'],
     ['10.0.0.5', ['198.51.100.7', '2001:db8::1'], true, '2001:db8::1'],
-    ['10.0.0.5', '203.0.113.9, not-an-ip', true, '10.0.0.5'],
+    ['10.0.0.5', '203.0.113.9, not-an-ip', true, undefined],
     ['10.0.0.5', undefined, true, '10.0.0.5'],
     [undefined, undefined, false, undefined],
   ];
-  for (const [peer, forwarded, trusted, logged] of cases) assert.equal(clientAddress(peer, forwarded, trusted), logged, `${peer} ${String(forwarded)} ${trusted}`);
+  for (const [peer, forwarded, trusted, logged] of cases) assert.equal(clientAddress(peer, forwarded, (address) => trusted && address === peer), logged, `${peer} ${String(forwarded)} ${trusted}`);
+  // Two trusted hops (a CDN, then a load balancer): the log names the client --allow-ip checks.
+  const proxies = new Set(['10.0.0.5', '10.0.0.9']);
+  assert.equal(clientAddress('10.0.0.5', '198.51.100.7, 203.0.113.9, 10.0.0.9', (address) => proxies.has(address)), '203.0.113.9');
 });
 
 test('requestIdFor keeps a trusted, well-formed id and replaces every other', () => {
