@@ -21,6 +21,7 @@ const SLOW = new Map([
   ['test/gateway/shutdown.test.ts', 'signals mapsign serve processes, freezes PostgreSQL'],
   ['test/gateway/robustness.test.ts', 'waits out upstream and body timeouts'],
   ['test/gateway/store-lock.test.ts', 'holds a lock for seconds'],
+  ['test/gateway/engines.test.ts', 'starts nginx, Caddy and mapsign serve processes'],
   ['test/cli/stream.test.ts', 'signs a million URLs'],
   ['test/cli/progress.test.ts', 'waits for progress lines on a pseudo-terminal'],
   ['test/package/light-install.test.ts', 'packs and installs the package'],

@@ -10,20 +10,21 @@
  * handlers off the hot path. `Expect: 100-continue` is answered only once the request verified,
  * so a refused upload is never invited.
  */
-import { STATUS_CODES, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { AUTH_PARAMS, stripParams } from '../http/auth-params.js';
-import { renderRefusal, ruleRefusal, wantsJson, type Refusal } from '../http/refusal.js';
+import type { Refusal } from '../http/refusal.js';
 import { createRequestScreen, type VerifierOptions } from '../http/request-check.js';
-import type { RuleReason } from '../http/request-rules.js';
+import { createClientErrorHandler, createSilenceGuard } from './connection-guards.js';
 import { upstreamRequestHeaders } from './forward-headers.js';
-import { answerWithFetch, type FetchHandler } from './node-server.js';
+import { answerWithFetch, findRoute, plainHealthz, type FetchHandler } from './node-server.js';
 import { createConnectionLanes } from './connection-lanes.js';
 import type { Outcome } from './outcome.js';
 import { createProxy, type ProxyFailure, type ProxyOptions, type ProxyOutcome } from './proxy.js';
 import type { RefusalThrottle } from './refusal-throttle.js';
 import { pathOf, type RequestLogger } from './request-log.js';
+import { createRequestEnd } from './request-end.js';
 import type { UsageRecorder } from './usage-recorder.js';
 import { createRequestVerifier, nodeRequestFacts } from './verifier.js';
 
@@ -68,10 +69,6 @@ export interface Gateway {
   close(): Promise<void>;
 }
 
-const STATUS_TEXT: Readonly<Record<number, string | undefined>> = STATUS_CODES;
-
-const healthz: FetchHandler = async () => new Response('ok\n', { headers: { 'content-type': 'text/plain', 'cache-control': 'no-store' } });
-
 const FAILURE_ANSWER: Readonly<Record<ProxyFailure, readonly [number, string] | undefined>> = {
   UPSTREAM_UNREACHABLE: [502, 'The upstream service cannot be reached.'],
   UPSTREAM_INVALID: [502, 'The upstream service sent a response that cannot be relayed.'],
@@ -80,27 +77,6 @@ const FAILURE_ANSWER: Readonly<Record<ProxyFailure, readonly [number, string] | 
   SHUTDOWN: [503, 'The gateway is shutting down; retry.'],
   CLIENT_CLOSED: undefined,
 };
-
-/**
- * The rule a request broke when Node's parser refused it: a method token it does not know
- * (`get`, `FOO`), a target with a fragment, a space or bytes it will not take (≥ 0x80), or an
- * HTTP version other than 1.0 and 1.1.
- */
-function parserRefusal(code: string | undefined, raw: Buffer | undefined): RuleReason {
-  if (code === 'HPE_INVALID_METHOD') return 'METHOD_NOT_ALLOWED';
-  if ((code !== 'HPE_INVALID_URL' && code !== 'HPE_INVALID_VERSION' && code !== 'HPE_INVALID_CONSTANT') || raw === undefined) return 'MALFORMED_REQUEST';
-  const end = raw.indexOf(10);
-  const parts = raw.subarray(0, end < 0 ? raw.length : end).toString('latin1').trimEnd().split(' ');
-  // More than three words: a space in the target. Three, with a version Node will not take: `HTTP/1.2`.
-  if (parts.length === 3 && code !== 'HPE_INVALID_URL') return /^HTTP\/\d\.\d$/.test(parts[2]!) ? 'HTTP_VERSION_NOT_SUPPORTED' : 'MALFORMED_REQUEST';
-  if (parts.length < 3) return 'MALFORMED_REQUEST';
-  return parts.slice(1, -1).join(' ').includes('#') ? 'FRAGMENT_NOT_ALLOWED' : 'MALFORMED_TARGET';
-}
-
-function findRoute(routes: Readonly<Record<string, FetchHandler>>, path: string): FetchHandler | undefined {
-  for (const prefix in routes) if (path === prefix || path.startsWith(`${prefix}/`)) return routes[prefix];
-  return undefined;
-}
 
 /**
  * Creates the gateway handler; throws a `TypeError` for a bad method list.
@@ -114,31 +90,19 @@ export function createGateway(options: GatewayOptions): Gateway {
   const screen = createRequestScreen(options);
   const verify = options.verify === false ? undefined : createRequestVerifier(options, screen);
   const strip = options.stripAuthParams !== false;
-  const routes: Record<string, FetchHandler> = { '/healthz': healthz, ...options.routes };
-  const { usage, log, throttle } = options;
+  const routes: Record<string, FetchHandler> = { '/healthz': plainHealthz, ...options.routes };
+  const { throttle } = options;
   const lanes = createConnectionLanes();
+  const end = createRequestEnd(options);
+  const silence = createSilenceGuard(options.silentConnectionMs ?? 10_000);
 
-  const done = (method: string, target: string, started: number, status: number, outcome: Outcome, credential?: string, channel?: string): void => {
-    usage?.count(credential ?? '', channel ?? '', outcome);
-    log?.({ method, path: pathOf(target), status, outcome, credential, channel, ms: performance.now() - started });
-  };
+  const done = (method: string, target: string, started: number, status: number, outcome: Outcome, credential?: string, channel?: string): void => end.done({ method, target, started }, status, outcome, credential, channel);
 
-  const refuse = (req: IncomingMessage, res: ServerResponse, target: string, started: number, refusal: Refusal, hasBody: boolean): void => {
-    // Only ids the gateway knows are counted: unauthenticated input must not create rows.
-    done(req.method ?? '', target, started, refusal.status, refusal.reason, refusal.reason === 'UNKNOWN_CREDENTIAL' ? undefined : refusal.credentialId);
-    const body = renderRefusal(refusal, wantsJson(req.headers.accept));
-    // An unread body leaves the connection in an unknown state: end it after the answer.
-    const headers: Record<string, string | number> = { ...body.headers, 'content-length': Buffer.byteLength(body.body) };
-    if (hasBody) headers['connection'] = 'close';
-    const answer = (): void => void res.writeHead(body.status, headers).end(body.body);
-    if (throttle === undefined) answer();
-    else throttle.refuse(req.socket, answer);
-  };
+  const refuse = (req: IncomingMessage, res: ServerResponse, target: string, started: number, refusal: Refusal, hasBody: boolean): void => end.refuse(req, res, { method: req.method ?? '', target, started, hasBody }, refusal);
 
   const handle = (req: IncomingMessage, res: ServerResponse, expectsContinue: boolean): void => {
     const started = performance.now();
-    // The first request arrived: the connection's silence timer is done (Node times keep-alive itself).
-    if (silent.delete(req.socket)) req.socket.setTimeout(0);
+    silence.heard(req.socket);
     const target = req.url ?? '/';
     const facts = nodeRequestFacts(req, target);
     const route = findRoute(routes, pathOf(target));
@@ -186,46 +150,10 @@ export function createGateway(options: GatewayOptions): Gateway {
     }
   };
 
-  const handleClientError = (error: Error & { code?: string; rawPacket?: Buffer }, socket: Duplex): void => {
-    // Timeouts keep Node's meaning; a reset or a socket with a response under way cannot be answered.
-    const timedOut = error.code === 'ERR_HTTP_REQUEST_TIMEOUT';
-    if (error.code === 'ECONNRESET' || !socket.writable) {
-      socket.destroy();
-      return;
-    }
-    // An answer still owed to a request before this one (pipelining) must not be overtaken:
-    // the connection ends once it is written, without a refusal. (Node keeps the response being
-    // written in `_httpMessage`, and clears it when it has finished.)
-    const owed = (socket as Duplex & { _httpMessage?: ServerResponse | null })._httpMessage;
-    if (owed !== undefined && owed !== null) {
-      owed.once('finish', () => socket.end());
-      owed.once('close', () => socket.destroy());
-      return;
-    }
-    if (timedOut || error.code === 'HPE_HEADER_OVERFLOW') {
-      socket.end(timedOut ? 'HTTP/1.1 408 Request Timeout\r\nConnection: close\r\n\r\n' : 'HTTP/1.1 431 Request Header Fields Too Large\r\nConnection: close\r\n\r\n');
-      return;
-    }
-    const reason = parserRefusal(error.code, error.rawPacket);
-    const refusal = ruleRefusal(reason, reason === 'METHOD_NOT_ALLOWED' ? screen.allow : undefined);
-    done('', '', performance.now(), refusal.status, refusal.reason);
-    const accept = error.rawPacket === undefined ? undefined : /\r\naccept:[ \t]*([^\r\n]*)/i.exec(error.rawPacket.toString('latin1'))?.[1];
-    const body = renderRefusal(refusal, wantsJson(accept));
-    const head = Object.entries({ ...body.headers, 'content-length': String(Buffer.byteLength(body.body)), connection: 'close' }).map(([name, value]) => `${name}: ${value}\r\n`);
-    socket.end(`HTTP/1.1 ${body.status} ${STATUS_TEXT[body.status] ?? 'Bad Request'}\r\n${head.join('')}\r\n${body.body}`);
-  };
-
-  const silent = new WeakSet<object>();
-  const silentMs = options.silentConnectionMs ?? 10_000;
-  const handleConnection = (socket: Socket): void => {
-    silent.add(socket);
-    socket.setTimeout(silentMs, () => {
-      if (silent.has(socket)) socket.destroy();
-    });
-  };
+  const handleClientError = createClientErrorHandler(screen.allow, (refusal) => done('', '', performance.now(), refusal.status, refusal.reason));
 
   return {
-    handleConnection,
+    handleConnection: silence.handleConnection,
     handle: guarded(false),
     handleExpectContinue: guarded(true),
     handleClientError,

@@ -11,6 +11,20 @@ import { Readable } from 'node:stream';
 /** A `fetch`-style handler, for routes off the hot path. */
 export type FetchHandler = (request: Request) => Promise<Response>;
 
+/** The `/healthz` route unless a store gives its own: `ok`, never cached. */
+export const plainHealthz: FetchHandler = async () => new Response('ok\n', { headers: { 'content-type': 'text/plain', 'cache-control': 'no-store' } });
+
+/**
+ * The route for `path`: one given by its exact path, which also serves the paths under it
+ * (`/debugger` serves `/debugger/app.js`).
+ *
+ * @example findRoute({ '/healthz': plainHealthz }, pathOf(req.url ?? '/'))
+ */
+export function findRoute(routes: Readonly<Record<string, FetchHandler>>, path: string): FetchHandler | undefined {
+  for (const prefix in routes) if (path === prefix || path.startsWith(`${prefix}/`)) return routes[prefix];
+  return undefined;
+}
+
 /** Where to listen: a TCP port (0 for any) on a host, or a unix socket path. */
 export type ListenTarget = { readonly port: number; readonly host?: string | undefined } | { readonly path: string };
 
