@@ -26,132 +26,18 @@
  * `BENCH_ONLY=f,b,c` for some scenarios only).
  * It installs nginx with apt-get when missing and permitted; without it (e) is skipped, saying so.
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import autocannon from 'autocannon';
 import { parseCredential, signUrl, type VerifierCredential } from '../dist/index.js';
 import { createRequestVerifier } from '../dist/gateway/verifier.js';
 import { createControlEnforcer } from '../dist/gateway/control-enforcer.js';
 import { compileGuard } from '../dist/http/credential-guard.js';
 import { createCredential, credentialInput, openSqliteStore } from '../dist/store/index.js';
+import { benchCredential, CLI, CONNECTIONS, ensureNginx, load, loadElsewhere, measureRounds, median, printTable, ROUNDS, SECONDS, secureLinkPath, start, startSecureLinkNginx, startUpstream, stopAll, type Measured } from './harness.js';
 
-const SECONDS = Number(process.env['BENCH_SECONDS'] ?? 4);
-const ROUNDS = Number(process.env['BENCH_ROUNDS'] ?? 3);
-const CONNECTIONS = Number(process.env['BENCH_CONNECTIONS'] ?? 32);
-const NGINX_SECRET = 'bench-secret';
-const children: ChildProcess[] = [];
 let verifierCredential: VerifierCredential = { scheme: 'google', id: '', secrets: [] };
-
-/** Starts a process and resolves with the first match of `pattern` in its output. */
-function start(command: string, args: string[], pattern: RegExp): Promise<string> {
-  const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-  children.push(child);
-  return new Promise((resolve, reject) => {
-    let seen = '';
-    const timer = setTimeout(() => reject(new Error(`${command} did not start: ${seen}`)), 15_000);
-    const on = (chunk: Buffer): void => {
-      seen += chunk.toString();
-      const match = pattern.exec(seen);
-      if (match !== null) {
-        clearTimeout(timer);
-        resolve(match[1]!);
-      }
-    };
-    child.stdout!.on('data', on);
-    child.stderr!.on('data', on);
-    child.once('exit', (code) => reject(new Error(`${command} exited with ${code}: ${seen}`)));
-  });
-}
-
-/** Makes sure nginx is installed; returns why (e) is skipped, or undefined. */
-function ensureNginx(): string | undefined {
-  const has = (): boolean => spawnSync('nginx', ['-v']).status === 0;
-  if (!has()) {
-    console.log('nginx is missing: installing Debian nginx with apt-get (needs root) …');
-    spawnSync('sh', ['-c', 'apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends nginx'], { stdio: 'inherit' });
-    if (!has()) return 'nginx is not installed and apt-get could not install it';
-  }
-  const built = spawnSync('nginx', ['-V'], { encoding: 'utf8' }).stderr;
-  return built.includes('http_secure_link_module') ? undefined : "this nginx build lacks the secure_link module (nginx -V has no --with-http_secure_link_module)";
-}
-
-async function startNginx(dir: string, upstreamPort: string): Promise<string> {
-  const port = 20_000 + Math.floor(Math.random() * 20_000);
-  const conf = `worker_processes 1;
-pid ${dir}/nginx.pid;
-error_log ${dir}/nginx-error.log warn;
-daemon off;
-events { worker_connections 1024; }
-http {
-  access_log off;
-  client_body_temp_path ${dir}/body; proxy_temp_path ${dir}/proxy; fastcgi_temp_path ${dir}/fcgi; uwsgi_temp_path ${dir}/uwsgi; scgi_temp_path ${dir}/scgi;
-  upstream backend { server 127.0.0.1:${upstreamPort}; keepalive 64; }
-  server {
-    listen 127.0.0.1:${port};
-    location / {
-      secure_link $arg_md5;
-      secure_link_md5 "$uri ${NGINX_SECRET}";
-      if ($secure_link = "") { return 403; }
-      proxy_pass http://backend;
-      proxy_http_version 1.1;
-      proxy_set_header Connection "";
-    }
-  }
-}
-`;
-  await writeFile(join(dir, 'nginx.conf'), conf);
-  const child = spawn('nginx', ['-p', dir, '-c', join(dir, 'nginx.conf')], { stdio: 'ignore' });
-  children.push(child);
-  const url = `http://127.0.0.1:${port}`;
-  for (let i = 0; i < 100; i++) {
-    try {
-      await fetch(`${url}/`);
-      return url;
-    } catch {
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-  }
-  throw new Error('nginx did not start');
-}
-
-interface Measured {
-  readonly rps: number;
-  readonly p99: number;
-  readonly bad: number;
-}
-
-function load(url: string, paths: readonly string[], headers?: Record<string, string>): Promise<Measured> {
-  return new Promise((resolve, reject) => {
-    autocannon(
-      { url, connections: CONNECTIONS, duration: SECONDS, requests: paths.map((path) => ({ method: 'GET', path, headers })) },
-      (error, result) => {
-        if (error !== null && error !== undefined) reject(error);
-        else resolve({ rps: result.requests.average, p99: result.latency.p99, bad: result.non2xx + result.errors + result.timeouts });
-      },
-    );
-  });
-}
-
-/** The same load from a separate process, so two generators do not share one event loop. */
-function loadElsewhere(url: string, paths: readonly string[]): Promise<Measured> {
-  const script = `const autocannon = require('autocannon'); const [url, seconds, connections, paths] = JSON.parse(process.argv[1]);
-autocannon({ url, connections, duration: seconds, requests: paths.map((path) => ({ method: 'GET', path })) }, (e, r) =>
-  process.stdout.write(JSON.stringify(e ? { error: String(e) } : { rps: r.requests.average, p99: r.latency.p99, bad: r.non2xx + r.errors + r.timeouts })));`;
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['-e', script, JSON.stringify([url, SECONDS, CONNECTIONS, paths])], { stdio: ['ignore', 'pipe', 'inherit'] });
-    children.push(child);
-    let out = '';
-    child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
-    child.once('exit', () => {
-      const parsed = JSON.parse(out || '{"error":"no output"}') as Measured & { error?: string };
-      if (parsed.error === undefined) resolve(parsed);
-      else reject(new Error(parsed.error));
-    });
-  });
-}
 
 /** Median µs per call of the gateway's request verifier on `targets`, without sockets. */
 function verifierMicros(targets: readonly string[]): number {
@@ -183,40 +69,31 @@ function controlsMicros(targets: readonly string[], controls: Parameters<typeof 
   return median(rounds);
 }
 
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)]!;
-}
-
 const dir = await mkdtemp(join(tmpdir(), 'mapsign-bench-'));
 try {
-  const upstream = await start(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', "const { startDemoUpstream } = await import(process.argv[1]); const u = await startDemoUpstream(); console.log('upstream ' + u.url);", new URL('../demo/upstream.ts', import.meta.url).href], /upstream (http:\S+)/);
+  const upstream = await startUpstream();
   const db = join(dir, 'bench.db');
+  const { credential, tiles, valid } = await benchCredential(db);
+  verifierCredential = { scheme: 'google', id: 'gme-bench', secrets: [credential.secret] };
   const store = openSqliteStore(db);
-  const issued = await createCredential(store, { scheme: 'google', id: 'gme-bench' });
   const benchControls = { allowPaths: ['/tiles/'], allowReferrers: ['https://app.example.com'], allowIps: ['127.0.0.0/8', '::1'], rateLimit: { count: 1_000_000, per: 'second' } } as const;
   const controlled = await createCredential(store, { scheme: 'google', id: 'gme-bench-controlled', controls: benchControls });
   await store.close();
-  const credential = parseCredential(credentialInput('google', 'gme-bench', issued.text.secret));
-  verifierCredential = { scheme: 'google', id: 'gme-bench', secrets: [credential.secret] };
-  const tiles = Array.from({ length: 64 }, (_, i) => `/tiles/12/${1000 + i}/${2000 + i}.png`);
-  const valid = tiles.map((path) => signUrl(`http://gw${path}?client=gme-bench`, credential).slice('http://gw'.length));
   const controlledCredential = parseCredential(credentialInput('google', 'gme-bench-controlled', controlled.text.secret));
   const validControlled = tiles.map((path) => signUrl(`http://gw${path}?client=gme-bench-controlled`, controlledCredential).slice('http://gw'.length));
   const fromApp = { origin: 'https://app.example.com' };
   // Same length and alphabet as a real signature, so every one costs a full HMAC to refuse.
   const forged = valid.map((target) => target.replace(/signature=.*$/, `signature=${createHash('sha1').update(target).digest('base64url')}=`));
-  const md5 = (path: string): string => createHash('md5').update(`${path} ${NGINX_SECRET}`).digest('base64url');
-  const nginxPaths = tiles.map((path) => `${path}?md5=${md5(path)}`);
+  const nginxPaths = tiles.map(secureLinkPath);
 
-  const cli = new URL('../dist/cli/main.js', import.meta.url).pathname;
+  const cli = CLI;
   const serveArgs = ['serve', '--upstream', upstream, '--port', '0', '--db', db, '--log', 'none'];
   const bare = await start(process.execPath, ['--import', 'tsx', new URL('./bare-proxy.ts', import.meta.url).pathname, upstream], /bare proxy (http:\S+)/);
   const gatewayOff = await start(process.execPath, [cli, ...serveArgs, '--insecure-no-verify'], /listening on (http:\S+),/);
   const gatewayOn = await start(process.execPath, [cli, ...serveArgs], /listening on (http:\S+),/);
   const gatewayUnthrottled = await start(process.execPath, [cli, ...serveArgs, '--refusal-delay-max', '0'], /listening on (http:\S+),/);
   const nginxSkipped = ensureNginx();
-  const nginx = nginxSkipped === undefined ? await startNginx(dir, new URL(upstream).port) : undefined;
+  const nginx = nginxSkipped === undefined ? (await startSecureLinkNginx(dir, upstream)).url : undefined;
 
   // Sanity: the paths really pass or fail where expected before anything is measured.
   const status = async (url: string): Promise<number> => (await fetch(url)).status;
@@ -248,21 +125,10 @@ try {
   // BENCH_ONLY=f,c runs only those scenarios (by the letter in parentheses), for quick comparisons.
   const only = process.env['BENCH_ONLY']?.split(',');
   if (only !== undefined) for (const name of Object.keys(scenarios)) if (!only.includes(name.slice(1, name.indexOf(')')))) delete scenarios[name];
-  const results = new Map<string, Measured[]>();
   console.log(`gateway benchmark: ${ROUNDS} rounds x ${SECONDS}s, ${CONNECTIONS} connections, loopback, ${process.version}`);
   await load(gatewayOn, valid.slice(0, 8)).catch(() => undefined); // warm-up (JIT, pool)
-  for (let round = 0; round < ROUNDS; round++) {
-    for (const [name, run] of Object.entries(scenarios)) {
-      const list = results.get(name) ?? [];
-      list.push(await run());
-      results.set(name, list);
-    }
-  }
-  const summary = new Map<string, Measured>();
-  for (const [name, list] of results) summary.set(name, { rps: median(list.map((m) => m.rps)), p99: median(list.map((m) => m.p99)), bad: list.reduce((sum, m) => sum + m.bad, 0) });
-  const width = Math.max(...[...summary.keys()].map((name) => name.length));
-  console.log(`${'scenario'.padEnd(width)}  ${'req/s'.padStart(9)}  ${'p99 ms'.padStart(7)}  unexpected`);
-  for (const [name, m] of summary) console.log(`${name.padEnd(width)}  ${m.rps.toFixed(0).padStart(9)}  ${m.p99.toFixed(1).padStart(7)}  ${m.bad}`);
+  const summary = await measureRounds(scenarios);
+  printTable(summary);
   const rps = (name: string): number => summary.get(name)?.rps ?? NaN;
   const ratio = (a: string, b: string): string => (rps(a) / rps(b)).toFixed(3);
   console.log('');
@@ -277,12 +143,12 @@ try {
   console.log(`(d)/(c)  valid under a bad flood:      ${ratio('(d) valid, with bad-signature flood', '(c) gateway, valid signatures')}  (target >= 0.8)`);
   console.log(`(d-off)/(c) same, throttle off:     ${ratio('(d-off) same, refusal throttle off', '(c) gateway, valid signatures')}`);
   const perRound = (list: readonly Measured[] | undefined): string => (list ?? []).map((m) => m.rps.toFixed(0)).join(', ');
-  for (const [name, list] of floods) console.log(`${name.slice(0, name.indexOf(')') + 1)} per round: valid ${perRound(results.get(name))} req/s; the flood got ${perRound(list)} refusals/s`);
+  for (const [name, list] of floods) console.log(`${name.slice(0, name.indexOf(')') + 1)} per round: the flood got ${perRound(list)} refusals/s (valid: median ${rps(name).toFixed(0)} req/s)`);
   console.log(`(d)/(d-ref) bad flood vs valid load:  ${ratio('(d) valid, with bad-signature flood', '(d-ref) valid, with as much valid load')}  (1.0 = a bad signature costs no more than more valid traffic)`);
   console.log(`(b)/(a)  proxy hop:                    ${ratio('(b) gateway, verification off', '(a) upstream alone')}`);
   if (nginx !== undefined) console.log(`(c)/(e)  gateway vs nginx secure_link: ${ratio('(c) gateway, valid signatures', '(e) nginx secure_link')}`);
   else console.log(`(e) skipped: ${nginxSkipped}`);
 } finally {
-  for (const child of children) child.kill('SIGTERM');
+  await stopAll();
   await rm(dir, { recursive: true, force: true });
 }

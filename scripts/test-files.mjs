@@ -27,6 +27,7 @@ const SLOW = new Map([
   ['test/gateway/access-log.test.ts', 'starts mapsign serve processes'],
   ['test/gateway/store-lock.test.ts', 'holds a lock for seconds'],
   ['test/gateway/controls-serve.test.ts', 'starts and restarts mapsign serve processes'],
+  ['test/gateway/engines.test.ts', 'starts nginx, Caddy and mapsign serve processes'],
   ['test/cli/stream.test.ts', 'signs a million URLs'],
   ['test/cli/progress.test.ts', 'waits for progress lines on a pseudo-terminal'],
   ['test/package/light-install.test.ts', 'packs and installs the package'],

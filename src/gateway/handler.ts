@@ -14,24 +14,24 @@
  * forwarded request is counted when its outcome is known and logged once its answer is over,
  * with the bytes sent.
  */
-import { STATUS_CODES, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { AUTH_PARAMS, stripParams } from '../http/auth-params.js';
-import { renderFailure, renderRefusal, ruleRefusal, wantsJson, type Refusal } from '../http/refusal.js';
+import { renderFailure, wantsJson } from '../http/refusal.js';
 import { createRequestScreen, type VerifierOptions } from '../http/request-check.js';
-import type { RuleReason } from '../http/request-rules.js';
+import { createClientErrorHandler, createSilenceGuard } from './connection-guards.js';
 import { upstreamRequestHeaders } from './forward-headers.js';
-import { answerWithFetch, type FetchHandler } from './node-server.js';
+import { answerWithFetch, defaultHealthz, findRoute, type FetchHandler } from './node-server.js';
 import { createConnectionLanes } from './connection-lanes.js';
 import { createControlEnforcer } from './control-enforcer.js';
 import type { CredentialGuard } from '../http/credential-guard.js';
 import type { DailyQuotas } from './daily-quota.js';
-import type { Outcome } from './outcome.js';
 import { createProxy, type ProxyFailure, type ProxyOptions, type ProxyOutcome } from './proxy.js';
 import type { RefusalThrottle } from './refusal-throttle.js';
-import { REQUEST_ID_HEADER, requestIdFor } from './request-id.js';
-import { pathOf, requesterFields, type RequestLogger } from './request-log.js';
+import { createRequestEnd, type Ending, type Received } from './request-end.js';
+import { REQUEST_ID_HEADER } from './request-id.js';
+import { pathOf, type RequestLogger } from './request-log.js';
 import type { UsageRecorder } from './usage-recorder.js';
 import { createRequestVerifier, nodeRequestFacts } from './verifier.js';
 
@@ -80,10 +80,6 @@ export interface Gateway {
   close(): Promise<void>;
 }
 
-const STATUS_TEXT: Readonly<Record<number, string | undefined>> = STATUS_CODES;
-
-const healthz: FetchHandler = async () => new Response('{"status":"ok"}\n', { headers: { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' } });
-
 const FAILURE_ANSWER: Readonly<Record<ProxyFailure, readonly [number, string] | undefined>> = {
   UPSTREAM_UNREACHABLE: [502, 'The upstream service cannot be reached.'],
   UPSTREAM_INVALID: [502, 'The upstream service sent a response that cannot be relayed.'],
@@ -92,48 +88,6 @@ const FAILURE_ANSWER: Readonly<Record<ProxyFailure, readonly [number, string] | 
   SHUTDOWN: [503, 'The gateway is shutting down; retry.'],
   CLIENT_CLOSED: undefined,
 };
-
-/**
- * The rule a request broke when Node's parser refused it: a method token it does not know
- * (`get`, `FOO`), a target with a fragment, a space or bytes it will not take (≥ 0x80), or an
- * HTTP version other than 1.0 and 1.1.
- */
-function parserRefusal(code: string | undefined, raw: Buffer | undefined): RuleReason {
-  if (code === 'HPE_INVALID_METHOD') return 'METHOD_NOT_ALLOWED';
-  if ((code !== 'HPE_INVALID_URL' && code !== 'HPE_INVALID_VERSION' && code !== 'HPE_INVALID_CONSTANT') || raw === undefined) return 'MALFORMED_REQUEST';
-  const end = raw.indexOf(10);
-  const parts = raw.subarray(0, end < 0 ? raw.length : end).toString('latin1').trimEnd().split(' ');
-  // More than three words: a space in the target. Three, with a version Node will not take: `HTTP/1.2`.
-  if (parts.length === 3 && code !== 'HPE_INVALID_URL') return /^HTTP\/\d\.\d$/.test(parts[2]!) ? 'HTTP_VERSION_NOT_SUPPORTED' : 'MALFORMED_REQUEST';
-  if (parts.length < 3) return 'MALFORMED_REQUEST';
-  return parts.slice(1, -1).join(' ').includes('#') ? 'FRAGMENT_NOT_ALLOWED' : 'MALFORMED_TARGET';
-}
-
-/** One request as the gateway received it: what its count and log line are made from. */
-interface Received {
-  readonly req: IncomingMessage;
-  readonly target: string;
-  readonly started: number;
-  readonly requestId: string;
-  /** True when the peer is a trusted proxy. */
-  readonly trusted: boolean;
-}
-
-/** How a request ended. */
-interface Ending {
-  readonly status: number;
-  readonly outcome: Outcome;
-  readonly credential?: string | undefined;
-  readonly channel?: string | undefined;
-  /** Response body bytes. */
-  readonly bytes: number;
-  readonly upstreamStatus?: number | undefined;
-}
-
-function findRoute(routes: Readonly<Record<string, FetchHandler>>, path: string): FetchHandler | undefined {
-  for (const prefix in routes) if (path === prefix || path.startsWith(`${prefix}/`)) return routes[prefix];
-  return undefined;
-}
 
 /**
  * Creates the gateway handler; throws a `TypeError` for a bad method list.
@@ -147,43 +101,19 @@ export function createGateway(options: GatewayOptions): Gateway {
   const screen = createRequestScreen(options);
   const verify = options.verify === false ? undefined : createRequestVerifier(options, screen);
   const strip = options.stripAuthParams !== false;
-  const routes: Record<string, FetchHandler> = { '/healthz': healthz, ...options.routes };
-  const { usage, log, throttle, guards } = options;
+  const routes: Record<string, FetchHandler> = { '/healthz': defaultHealthz, ...options.routes };
+  const { throttle, guards } = options;
   const enforce = createControlEnforcer({ quotas: options.quotas, trusts: screen.trusts });
   const lanes = createConnectionLanes();
-
-  const count = (ending: Ending): void => usage?.count(ending.credential ?? '', ending.channel ?? '', ending.outcome);
-  const record = (received: Received, ending: Ending): void => {
-    if (log === undefined) return;
-    const { req, target, started, requestId } = received;
-    const { status, outcome, credential, channel, bytes, upstreamStatus } = ending;
-    log({ method: req.method ?? '', path: pathOf(target), status, outcome, credential, channel, ms: performance.now() - started, requestId, ...requesterFields(req, screen.trusts), bytes, upstreamStatus });
-  };
-
-  const refuse = (received: Received, res: ServerResponse, refusal: Refusal, hasBody: boolean): void => {
-    const { req } = received;
-    const body = renderRefusal(refusal, wantsJson(req.headers.accept));
-    const length = Buffer.byteLength(body.body);
-    // Only ids the gateway knows are counted: unauthenticated input must not create rows.
-    const ending = { status: refusal.status, outcome: refusal.reason, credential: refusal.reason === 'UNKNOWN_CREDENTIAL' ? undefined : refusal.credentialId, bytes: req.method === 'HEAD' ? 0 : length };
-    count(ending);
-    record(received, ending);
-    // An unread body leaves the connection in an unknown state: end it after the answer.
-    const headers: Record<string, string | number> = { ...body.headers, 'content-length': length, [REQUEST_ID_HEADER]: received.requestId };
-    if (hasBody) headers['connection'] = 'close';
-    const answer = (): void => void res.writeHead(body.status, headers).end(body.body);
-    if (throttle === undefined) answer();
-    else throttle.refuse(req.socket, answer);
-  };
+  const end = createRequestEnd({ ...options, trusts: screen.trusts });
+  const { count, record, refuse } = end;
+  const silence = createSilenceGuard(options.silentConnectionMs ?? 10_000);
 
   const handle = (req: IncomingMessage, res: ServerResponse, expectsContinue: boolean): void => {
     const started = performance.now();
-    // The first request arrived: the connection's silence timer is done (Node times keep-alive itself).
-    if (silent.delete(req.socket)) req.socket.setTimeout(0);
+    silence.heard(req.socket);
     const target = req.url ?? '/';
-    const peer = req.socket.remoteAddress;
-    const trusted = screen.trusts(peer);
-    const received: Received = { req, target, started, requestId: requestIdFor(req.headers[REQUEST_ID_HEADER], trusted), trusted };
+    const received = end.receive(req, target, started);
     const facts = nodeRequestFacts(req, target);
     const route = findRoute(routes, pathOf(target));
     if (route !== undefined || verify === undefined) {
@@ -256,52 +186,11 @@ export function createGateway(options: GatewayOptions): Gateway {
     }
   };
 
-  const handleClientError = (error: Error & { code?: string; rawPacket?: Buffer }, socket: Duplex): void => {
-    // Timeouts keep Node's meaning; a reset or a socket with a response under way cannot be answered.
-    const timedOut = error.code === 'ERR_HTTP_REQUEST_TIMEOUT';
-    if (error.code === 'ECONNRESET' || !socket.writable) {
-      socket.destroy();
-      return;
-    }
-    // An answer still owed to a request before this one (pipelining) must not be overtaken:
-    // the connection ends once it is written, without a refusal. (Node keeps the response being
-    // written in `_httpMessage`, and clears it when it has finished.)
-    const owed = (socket as Duplex & { _httpMessage?: ServerResponse | null })._httpMessage;
-    if (owed !== undefined && owed !== null) {
-      owed.once('finish', () => socket.end());
-      owed.once('close', () => socket.destroy());
-      return;
-    }
-    if (timedOut || error.code === 'HPE_HEADER_OVERFLOW') {
-      socket.end(timedOut ? 'HTTP/1.1 408 Request Timeout\r\nConnection: close\r\n\r\n' : 'HTTP/1.1 431 Request Header Fields Too Large\r\nConnection: close\r\n\r\n');
-      return;
-    }
-    const reason = parserRefusal(error.code, error.rawPacket);
-    const refusal = ruleRefusal(reason, reason === 'METHOD_NOT_ALLOWED' ? screen.allow : undefined);
-    const accept = error.rawPacket === undefined ? undefined : /\r\naccept:[ \t]*([^\r\n]*)/i.exec(error.rawPacket.toString('latin1'))?.[1];
-    const body = renderRefusal(refusal, wantsJson(accept));
-    const requestId = requestIdFor(undefined, false);
-    const ending = { status: refusal.status, outcome: refusal.reason, bytes: Buffer.byteLength(body.body) };
-    count(ending);
-    log?.({ method: '', path: '', status: ending.status, outcome: ending.outcome, ms: 0, requestId, client: (socket as Partial<Socket>).remoteAddress, bytes: ending.bytes });
-    const head = Object.entries({ ...body.headers, 'content-length': String(ending.bytes), [REQUEST_ID_HEADER]: requestId, connection: 'close' }).map(([name, value]) => `${name}: ${value}\r\n`);
-    socket.end(`HTTP/1.1 ${body.status} ${STATUS_TEXT[body.status] ?? 'Bad Request'}\r\n${head.join('')}\r\n${body.body}`);
-  };
-
-  const silent = new WeakSet<object>();
-  const silentMs = options.silentConnectionMs ?? 10_000;
-  const handleConnection = (socket: Socket): void => {
-    silent.add(socket);
-    socket.setTimeout(silentMs, () => {
-      if (silent.has(socket)) socket.destroy();
-    });
-  };
-
   return {
-    handleConnection,
+    handleConnection: silence.handleConnection,
     handle: guarded(false),
     handleExpectContinue: guarded(true),
-    handleClientError,
+    handleClientError: createClientErrorHandler(screen.allow, end.parserRefused),
     get inFlight() {
       return lanes.size;
     },

@@ -2,7 +2,8 @@
  * `mapsign/gateway`: the verifying reverse proxy and its middleware (Node only).
  *
  * - `startGateway` runs what `mapsign serve` runs (store, credential cache, usage, listener,
- *   admin API); `createGateway` is its request handler alone, for your own `node:http` server.
+ *   admin API); `createGateway` is its request handler alone, for your own `node:http` server,
+ *   and `createAuthOnly` the handler of `--auth-only` (nginx `auth_request`, Caddy `forward_auth`).
  * - `createExpressMiddleware`, `createFastifyPlugin`, `createWebMiddleware` verify inside your
  *   own server with the same rules and refusals; `CredentialCache` gives them a store's
  *   credentials; `createAdminApi` serves the credential operations as a `fetch`-style handler.
@@ -13,6 +14,7 @@
  */
 export { createAdminApi, type AdminApi, type AdminApiOptions } from './admin-api.js';
 export { createAuditLogger } from './audit-log.js';
+export { createAuthOnly, type AuthOnlyOptions } from './auth-only.js';
 export { CredentialCache, type CacheOptions, type CacheStats } from './credential-cache.js';
 export { createGateway, type Gateway, type GatewayOptions } from './handler.js';
 export { createExpressMiddleware, createFastifyPlugin, createWebMiddleware, type ExpressRequestLike, type FastifyLike, type FastifyReplyLike, type NodeRequestLike, type NodeResponseLike } from './middleware.js';

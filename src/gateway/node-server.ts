@@ -17,6 +17,20 @@ export interface ClientInfo {
 /** A `fetch`-style handler, for routes off the hot path; `client` is given when served by Node. */
 export type FetchHandler = (request: Request, client?: ClientInfo) => Promise<Response>;
 
+/** The `/healthz` route unless a store gives its own: `{"status":"ok"}`, never cached. */
+export const defaultHealthz: FetchHandler = async () => new Response('{"status":"ok"}\n', { headers: { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' } });
+
+/**
+ * The route for `path`: one given by its exact path, which also serves the paths under it
+ * (`/debugger` serves `/debugger/app.js`).
+ *
+ * @example findRoute({ '/healthz': defaultHealthz }, pathOf(req.url ?? '/'))
+ */
+export function findRoute(routes: Readonly<Record<string, FetchHandler>>, path: string): FetchHandler | undefined {
+  for (const prefix in routes) if (path === prefix || path.startsWith(`${prefix}/`)) return routes[prefix];
+  return undefined;
+}
+
 /** Where to listen: a TCP port (0 for any) on a host, or a unix socket path. */
 export type ListenTarget = { readonly port: number; readonly host?: string | undefined } | { readonly path: string };
 

@@ -1,8 +1,9 @@
 /**
  * Everything `mapsign serve` runs, wired together: the store, the polling credential cache, the
  * batching usage recorder, the gateway handler on its listener (refusals throttled per
- * connection, see refusal-throttle.ts) and, when configured, the admin API on its own with the
- * Prometheus metrics at `/metrics` (prom-client is loaded only then) and the usage page.
+ * connection, see refusal-throttle.ts) — or, in `auth-only` mode, the handler that answers a
+ * proxy's auth requests — and, when configured, the admin API on its own with the Prometheus
+ * metrics at `/metrics` (prom-client is loaded only then) and the usage page.
  *
  * `close(drainMs)` is the shutdown path and finishes within `drainMs` whatever the upstream or
  * the database do: stop accepting; let in-flight requests finish until the last part of the
@@ -13,6 +14,7 @@ import { createServer } from 'node:http';
 import type { MapsignStore } from '../store/contract.js';
 import { createAdminApi, type AdminApi, type AdminApiOptions } from './admin-api.js';
 import { CredentialCache } from './credential-cache.js';
+import { createAuthOnly } from './auth-only.js';
 import { DailyQuotas } from './daily-quota.js';
 import { createGateway } from './handler.js';
 import { listenOn, serveFetch, type FetchHandler, type ListenTarget, type RunningServer } from './node-server.js';
@@ -25,7 +27,13 @@ import { usageRoutes, withUsagePage } from './usage-routes.js';
 /** Options for {@link startGateway}. */
 export interface StartOptions {
   readonly store: MapsignStore;
-  readonly upstream: string;
+  /** The map service to forward to; required unless `mode` is `auth-only`. */
+  readonly upstream?: string | undefined;
+  /**
+   * `proxy` (default) forwards verified requests to `upstream`; `auth-only` forwards nothing
+   * and answers a proxy's auth requests (nginx `auth_request`, Caddy `forward_auth`), see auth-only.ts.
+   */
+  readonly mode?: 'proxy' | 'auth-only' | undefined;
   readonly listen: ListenTarget;
   readonly publicUrl?: string | undefined;
   readonly trustProxy?: readonly string[] | undefined;
@@ -89,6 +97,10 @@ const MIN_CLOSE_MS = 250;
  * @example const gw = await startGateway({ store: openSqliteStore('mapsign.db'), upstream: 'http://127.0.0.1:8080', listen: { port: 8787 } })
  */
 export async function startGateway(options: StartOptions): Promise<RunningGateway> {
+  const { upstream } = options;
+  if ((options.mode === 'auth-only') === (upstream !== undefined)) {
+    throw new TypeError(upstream === undefined ? 'startGateway needs an upstream unless mode is auth-only.' : 'An auth-only gateway forwards nothing: give no upstream.');
+  }
   const warn = options.warn ?? (() => {});
   const { store } = options;
   const cache = await CredentialCache.open(store, { onError: warn, pollMs: options.pollMs });
@@ -103,7 +115,7 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
   await refreshQuotas();
   const quotaTimer = setInterval(() => void refreshQuotas(), options.flushMs ?? 1000);
   quotaTimer.unref();
-  const gateway = createGateway({
+  const shared = {
     ...options,
     // The store's own /healthz (its kind and state, credentials, usage) unless the caller gives one.
     routes: { ...storeRoutes(store, { credentials: cache, usage }), ...options.routes },
@@ -113,9 +125,8 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
     quotas,
     usage,
     throttle,
-    timeoutMs: options.upstreamTimeoutMs,
-    connections: options.upstreamConnections,
-  });
+  };
+  const gateway = upstream === undefined ? createAuthOnly(shared) : createGateway({ ...shared, upstream, timeoutMs: options.upstreamTimeoutMs, connections: options.upstreamConnections });
   // Slow senders of headers may hold a connection this long, no longer.
   const server = createServer({ keepAliveTimeout: 5000, headersTimeout: 20_000 }, gateway.handle);
   server.on('checkContinue', gateway.handleExpectContinue);

@@ -19,7 +19,9 @@ export type RuleReason =
   | 'METHOD_NOT_ALLOWED'
   | 'BAD_HOST'
   | 'BAD_FORWARDED_HEADER'
-  | 'BODY_NOT_ALLOWED';
+  | 'BODY_NOT_ALLOWED'
+  | 'ORIGINAL_REQUEST_MISSING'
+  | 'ORIGINAL_REQUEST_CONFLICT';
 
 /** A one-line explanation per rule, with what to do. */
 export const RULE_MESSAGES: Readonly<Record<RuleReason, string>> = {
@@ -32,6 +34,9 @@ export const RULE_MESSAGES: Readonly<Record<RuleReason, string>> = {
   BAD_HOST: 'The Host header must be one host name or address with an optional port, such as tiles.example.com:8443.',
   BAD_FORWARDED_HEADER: 'X-Forwarded-Host must be one host[:port] and X-Forwarded-Proto http or https; fix the proxy in front of this server.',
   BODY_NOT_ALLOWED: 'This method carries no body here: the signature covers the URL only; send the request without one.',
+  ORIGINAL_REQUEST_MISSING:
+    'This server only checks requests for the proxy in front of it: send the request through that proxy, which must be a --trust-proxy address and name the original request in X-Original-URI and X-Original-Method (nginx) or X-Forwarded-Uri and X-Forwarded-Method (Caddy, Traefik).',
+  ORIGINAL_REQUEST_CONFLICT: 'The proxy named two different original requests (X-Original-URI/-Method and X-Forwarded-Uri/-Method); make it set one pair only.',
 };
 
 /** The HTTP status of each rule. */
@@ -45,6 +50,8 @@ export const RULE_STATUS: Readonly<Record<RuleReason, 400 | 405 | 505>> = {
   BAD_HOST: 400,
   BAD_FORWARDED_HEADER: 400,
   BODY_NOT_ALLOWED: 400,
+  ORIGINAL_REQUEST_MISSING: 400,
+  ORIGINAL_REQUEST_CONFLICT: 400,
 };
 
 /** Methods forwarded by default: map web services are read-only. */

@@ -223,7 +223,7 @@ describe('the mapsign binary', () => {
     assert.match(stdout, /^ {2}--config FILE +read settings from a JSON file \(default: \$MAPSIGN_CONFIG\)/m);
     assert.match(stdout, /^ {2}--print-config +print every setting and where it came from/m);
     assert.match(stdout, /^Settings: every option can also be set in the environment, as MAPSIGN_UPSTREAM for --upstream\n/m);
-    assert.match(stdout, /--config FILE or \$MAPSIGN_CONFIG, keyed by option name, e\.g\.\n\{"upstream": "URL", "trust-proxy": \["ADDR"\], "keep-auth-params": true\}/);
+    assert.match(stdout, /--config FILE or \$MAPSIGN_CONFIG, keyed by option name, e\.g\.\n\{"upstream": "URL", "trust-proxy": \["ADDR"\], "auth-only": true\}/);
     assert.match(stdout, /A flag wins over the environment, the environment over the file, the file over the default/);
   });
 

@@ -11,7 +11,7 @@ const manifest = JSON.parse(readFileSync(new URL('../../package.json', import.me
 const ENTRIES: ReadonlyArray<readonly [string, readonly string[]]> = [
   ['mapsign', ['signUrl', 'createSigner', 'verifyUrl', 'explainUrl', 'buildUrl', 'parseCredential', 'generateCredential', 'MapsignError']],
   ['mapsign/web', ['signUrl', 'createSigner', 'verifyUrl', 'explainUrl', 'buildUrl', 'parseCredential', 'createSigningService', 'parsePolicy']],
-  ['mapsign/gateway', ['createGateway', 'startGateway', 'createExpressMiddleware', 'createFastifyPlugin', 'createWebMiddleware']],
+  ['mapsign/gateway', ['createGateway', 'createAuthOnly', 'startGateway', 'createExpressMiddleware', 'createFastifyPlugin', 'createWebMiddleware']],
   ['mapsign/store', ['openStore', 'openSqliteStore', 'openPostgresStore', 'resilientStore']],
   ['mapsign/signer', ['createSigningService', 'parsePolicy', 'createNodeSigningHandler', 'createFastifySigningPlugin', 'SignTally', 'SignerError']],
 ];

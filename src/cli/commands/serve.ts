@@ -81,15 +81,20 @@ function methodsOption(values: readonly string[] | undefined): string[] | undefi
 /** The `serve` command. */
 export const serve = defineCommand({
   name: 'serve',
-  usage: '--upstream URL [options]',
+  usage: '--upstream URL [options] | --auth-only [options]',
   settings: { envPrefix: 'MAPSIGN_' },
   description: `Verify every request's signature, then forward it to the upstream; refuse the rest with a 403
 that says why. Stops cleanly on SIGTERM, SIGINT (Ctrl-C) or SIGHUP: in-flight requests finish
 (up to --drain), usage counts are written, and the exit status is 0; a repeated signal during
-the drain is noted and ignored.`,
+the drain is noted and ignored. With --auth-only it forwards nothing: it answers nginx
+auth_request and Caddy forward_auth, 200 with X-Mapsign-Credential or 403 with X-Mapsign-Reason.`,
   options: {
     ...SETTINGS_OPTIONS,
-    upstream: { type: 'string', value: 'URL', help: 'the map service to protect, e.g. http://127.0.0.1:8080 (required)' },
+    upstream: { type: 'string', value: 'URL', help: 'the map service to protect, e.g. http://127.0.0.1:8080 (required, unless --auth-only)' },
+    'auth-only': {
+      type: 'boolean',
+      help: "verify for a proxy that forwards itself (nginx auth_request, Caddy forward_auth):\nthe original request from X-Original-URI/-Method or X-Forwarded-Uri/-Method,\nbelieved from --trust-proxy peers only (default here: loopback)",
+    },
     port: { type: 'string', value: 'N', help: 'port to listen on (default 8787)' },
     host: { type: 'string', value: 'ADDR', help: 'address to listen on (default 127.0.0.1; 0.0.0.0 for every interface)' },
     db: {
@@ -116,11 +121,16 @@ the drain is noted and ignored.`,
     drain: { type: 'string', value: 'D', help: 'longest wait for in-flight requests on shutdown (default 10s)' },
     'insecure-no-verify': { type: 'boolean', help: 'forward without verifying (benchmarks only)' },
   },
-  examples: ['mapsign serve --upstream http://127.0.0.1:8080 --port 8787 --db /var/lib/mapsign/mapsign.db'],
+  examples: ['mapsign serve --upstream http://127.0.0.1:8080 --port 8787 --db /var/lib/mapsign/mapsign.db', 'mapsign serve --auth-only --port 8788 --db /var/lib/mapsign/mapsign.db'],
   async run(values, positionals, io) {
     if (positionals.length > 0) throw new UsageError(`serve takes no arguments, got ${JSON.stringify(positionals[0])}.`);
-    if (values.upstream === undefined) throw new UsageError('--upstream URL is required: the http(s) address of the map service to protect, e.g. http://127.0.0.1:8080.');
-    const upstream = urlOption(values.upstream, '--upstream');
+    const authOnly = values['auth-only'] === true;
+    if (authOnly) {
+      for (const name of ['upstream', 'upstream-timeout', 'keep-auth-params', 'insecure-no-verify'] as const) {
+        if (values[name] !== undefined) throw new UsageError(`--${name} has no meaning with --auth-only: the proxy in front (nginx, Caddy) forwards to the upstream itself.`);
+      }
+    } else if (values.upstream === undefined) throw new UsageError('--upstream URL is required: the http(s) address of the map service to protect, e.g. http://127.0.0.1:8080 (or --auth-only behind nginx or Caddy).');
+    const upstream = values.upstream === undefined ? undefined : urlOption(values.upstream, '--upstream');
     const publicUrl = values['public-url'] === undefined ? undefined : urlOption(values['public-url'], '--public-url');
     const log = values.log ?? 'stdout';
     if (log !== 'stdout' && log !== 'none') throw new UsageError('--log must be stdout or none.');
@@ -147,6 +157,7 @@ the drain is noted and ignored.`,
       methods,
       store,
       upstream,
+      mode: authOnly ? 'auth-only' : undefined,
       listen: { port: portOption(values.port, '--port') ?? 8787, host: values.host ?? '127.0.0.1' },
       verify,
       stripAuthParams: values['keep-auth-params'] !== true,
@@ -162,7 +173,8 @@ the drain is noted and ignored.`,
     });
     const signals = stopSignals((message) => io.stderr.write(`mapsign serve: ${message}\n`));
     if (!verify) io.stderr.write('mapsign serve: WARNING: --insecure-no-verify forwards every request unverified.\n');
-    io.stderr.write(`mapsign serve: listening on ${gateway.address}, forwarding to ${escapeTerminal(upstream)}, database ${escapeTerminal(describeStore(db))} (${gateway.cache.size} credentials)\n`);
+    const serving = upstream === undefined ? 'answering auth requests (nginx auth_request, Caddy forward_auth)' : `forwarding to ${escapeTerminal(upstream)}`;
+    io.stderr.write(`mapsign serve: listening on ${gateway.address}, ${serving}, database ${escapeTerminal(describeStore(db))} (${gateway.cache.size} credentials)\n`);
     if (values['no-debugger'] !== true) io.stderr.write(`mapsign serve: URL Signing Debugger at ${gateway.address}/debugger\n`);
     if (gateway.adminAddress !== undefined) io.stderr.write(`mapsign serve: admin API on ${gateway.adminAddress}\n`);
     if (gateway.adminAddress?.startsWith('http') === true) io.stderr.write(`mapsign serve: usage page at ${gateway.adminAddress}/usage/page (asks for the admin token)\n`);
