@@ -19,11 +19,11 @@
  * is audited with the client's address as its source; failed authentication is audited too,
  * folded per address and minute (`admin-auth-audit.ts`).
  */
-import { createHash, timingSafeEqual } from 'node:crypto';
 import { errorJson, type ErrorFields } from '../http/error-body.js';
 import type { AuditEntry, MapsignStore } from '../store/contract.js';
 import { isStoreError, StoreError, type StoreErrorCode } from '../store/errors.js';
 import { AuthFailureAudit } from './admin-auth-audit.js';
+import { bearerCheck } from './bearer-token.js';
 import { openApiDocument } from './admin-openapi.js';
 import { AdminError, readBody, readQuery } from './admin-request.js';
 import { ADMIN_ROUTES, type AdminRoute } from './admin-routes.js';
@@ -58,10 +58,6 @@ function json(status: number, value: unknown): Response {
 
 function errorResponse(error: ErrorFields, headers: Readonly<Record<string, string>> = {}): Response {
   return new Response(errorJson(error), { status: error.status, headers: { ...HEADERS, ...headers } });
-}
-
-function digest(text: string): Buffer {
-  return createHash('sha256').update(text).digest();
 }
 
 function decodePart(part: string): string {
@@ -100,7 +96,7 @@ function failure(error: unknown, warn: (message: string) => void): Response {
  */
 export function createAdminApi(options: AdminApiOptions): AdminApi {
   if (options.token.length < 16) throw new StoreError('INVALID_INPUT', 'The admin token must be at least 16 characters; generate one with `openssl rand -hex 32`.');
-  const expected = digest(`Bearer ${options.token}`);
+  const authorized = bearerCheck(options.token);
   const { store } = options;
   const warn = options.warn ?? (() => {});
   const extra = options.routes ?? {};
@@ -139,8 +135,7 @@ export function createAdminApi(options: AdminApiOptions): AdminApi {
 
   const handler = async (request: Request, client?: ClientInfo): Promise<Response> => {
     const source = client?.address ?? 'unknown';
-    const given = digest(request.headers.get('authorization') ?? '');
-    if (!timingSafeEqual(given, expected)) {
+    if (!authorized(request.headers.get('authorization'))) {
       authFailures.failed(source);
       return errorResponse({ status: 401, reason: 'UNAUTHORIZED', message: 'Send Authorization: Bearer <admin token>.' }, { 'www-authenticate': 'Bearer' });
     }

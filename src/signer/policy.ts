@@ -7,13 +7,14 @@
  * refused here too, each error naming its JSON path (`routes.staticmap.params.zoom.integer: …`).
  *
  * Unknown keys are errors, not ignored: a typo such as `"requred"` must not silently drop a
- * rule. The policy's `lifetime` (a signed `expires=`) is not part of this version; it is wired
- * once the sign options carry `expiresAt`.
+ * rule. A route's `lifetime` (a signed `expires=`, `lifetime.ts`) is refused on the hosts of
+ * providers that ignore it, and `expires` is the signer's to set, never a parameter's.
  */
 import type { IdentityParam, SchemeName } from '../core/credential.js';
 import type { SpaceEncoding } from '../core/encoding/percent.js';
 import { SCHEME_NAMES } from '../core/schemes/index.js';
 import { SignerError } from './errors.js';
+import { EXPIRY_BLIND_HOSTS, ignoresExpiry, MAX_LIFETIME_SECONDS, MIN_LIFETIME_SECONDS, parseLifetime } from './lifetime.js';
 
 /** How one caller-settable parameter is checked; exactly one of pattern, integer, enum. */
 export type ValueRule =
@@ -56,6 +57,8 @@ export interface SignRoute {
   readonly required: readonly string[];
   readonly limits: RouteLimits;
   readonly cacheControl: string;
+  /** How long a signed URL lives (`expires=`), in seconds; absent: it never expires. */
+  readonly lifetimeSeconds?: number | undefined;
 }
 
 /** A parsed, validated policy. */
@@ -72,8 +75,8 @@ export interface SignPolicy {
  * @example parsePolicy({ allowedOrigins: [], routes: { r: route } }).routes.get('r')?.cacheControl === DEFAULT_CACHE_CONTROL
  */
 export const DEFAULT_CACHE_CONTROL = 'public, max-age=300';
-/** Parameter names no caller or policy may set: the signature and identity are the signer's. */
-const RESERVED = new Set(['signature', 'client', 'key']);
+/** Parameter names no caller or policy may set: the signature, identity and expiry are the signer's. */
+const RESERVED = new Set(['signature', 'client', 'key', 'expires']);
 const ROUTE_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,127}$/;
 const HEADER_TEXT = /^[\x20-\x7e]{1,256}$/;
@@ -170,7 +173,7 @@ function paramName(name: string, path: string): void {
 
 function route(name: string, value: unknown, path: string, cacheControl: string): SignRoute {
   if (!ROUTE_NAME.test(name)) fail(path, 'a route name is 1 to 64 letters, digits, ".", "_" or "-", starting with a letter or digit');
-  const json = object(value, path, ['url', 'scheme', 'key', 'client', 'secretEnv', 'space', 'params', 'fixed', 'required', 'limits', 'cacheControl']);
+  const json = object(value, path, ['url', 'scheme', 'key', 'client', 'secretEnv', 'space', 'params', 'fixed', 'required', 'limits', 'cacheControl', 'lifetime']);
   const url = string(json['url'], `${path}.url`, /^https?:\/\/[^/?#\s]+(?:\/[^?#\s]*)?$/, 'an http(s) URL without query or fragment (fixed parameters go in "fixed")');
   const scheme = string(json['scheme'], `${path}.scheme`) as SchemeName;
   if (!SCHEME_NAMES.includes(scheme)) fail(`${path}.scheme`, `expected one of ${SCHEME_NAMES.join(', ')}, got ${JSON.stringify(scheme)}`);
@@ -214,7 +217,19 @@ function route(name: string, value: unknown, path: string, cacheControl: string)
   const limit = (field: string): number | undefined => (limitsJson[field] === undefined ? undefined : count(limitsJson[field], `${path}.limits.${field}`));
   const limits: RouteLimits = { perClientPerMinute: limit('perClientPerMinute'), perOriginPerMinute: limit('perOriginPerMinute'), dailyBudget: limit('dailyBudget') };
   const ownCache = json['cacheControl'] === undefined ? cacheControl : string(json['cacheControl'], `${path}.cacheControl`, HEADER_TEXT, 'a header value (printable ASCII)');
-  return { name, url, scheme, identity, secretEnv, space, params, fixed, required, limits, cacheControl: ownCache };
+  const lifetimeSeconds = json['lifetime'] === undefined ? undefined : lifetime(json['lifetime'], `${path}.lifetime`, url);
+  return { name, url, scheme, identity, secretEnv, space, params, fixed, required, limits, cacheControl: ownCache, lifetimeSeconds };
+}
+
+function lifetime(value: unknown, path: string, url: string): number {
+  const seconds = parseLifetime(string(value, path));
+  if (seconds === undefined) fail(path, `expected a whole number and a unit (s, m, h or d), e.g. "10m", got ${JSON.stringify(value).slice(0, 80)}`);
+  if (seconds < MIN_LIFETIME_SECONDS || seconds > MAX_LIFETIME_SECONDS) fail(path, `expected ${MIN_LIFETIME_SECONDS}s to ${MAX_LIFETIME_SECONDS / 86_400}d, got ${JSON.stringify(value)}`);
+  const host = new URL(url).hostname;
+  if (ignoresExpiry(host)) {
+    fail(path, `${host} ignores expires= (as every host under ${EXPIRY_BLIND_HOSTS.join(' and ')} does), so a lifetime would not end the URL's life there; use it for your own servers behind a mapsign verifier (mapsign serve), or remove it`);
+  }
+  return seconds;
 }
 
 /**

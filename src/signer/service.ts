@@ -9,7 +9,9 @@
  * only for a signature actually handed out. Answers are deterministic for the same request, so
  * they carry the policy's `Cache-Control`, an `ETag` (the answer's form and signature;
  * If-None-Match gets 304)
- * and `Vary: Accept, Origin`; CORS headers name the request's origin only when the policy
+ * and `Vary: Accept, Origin`. A route with a lifetime signs `expires=` at the end of the current
+ * expiry step and caps `max-age` at the time left in it (`lifetime.ts`), so it stays deterministic
+ * within a step; CORS headers name the request's origin only when the policy
  * allows it, and preflights (`OPTIONS`) are answered for those origins only.
  *
  * A cache keyed without `Referer` may hand an already-issued answer to a page the policy does
@@ -22,10 +24,13 @@
 import { createSigner as createWebSigner } from '../api/web.js';
 import { credentialInput, parseCredential, type Credential } from '../core/credential.js';
 import { isMapsignError } from '../core/errors.js';
+import { expiresValue, findExpires } from '../core/expiry.js';
+import type { SignOptions } from '../core/sign.js';
 import { wantsJson } from '../http/refusal.js';
 import { CallerLimits, type CallerLimitsOptions } from './caller-limits.js';
 import type { SignCountHook } from './counts.js';
 import { SignerError } from './errors.js';
+import { cacheControlWithin, expiryStep, type ExpiryStep } from './lifetime.js';
 import type { SignPolicy, SignRoute } from './policy.js';
 import { FAILED_ANSWER, refusalAnswer, type SignAnswer, type SignRefusal } from './refusals.js';
 import { checkParams, unsignedUrl } from './route-request.js';
@@ -41,11 +46,17 @@ export interface SigningServiceOptions {
    * `MAPSIGN_SECRET`): the environment on Node, the `env` bindings in a Worker.
    */
   readonly secrets: Readonly<Record<string, string | undefined>>;
-  /** Makes a route's signer; default: the WebCrypto signer of `mapsign/web`. Node may pass `mapsign`'s faster `createSigner`. */
-  readonly createSigner?: ((credential: Credential) => UrlSigner) | undefined;
+  /**
+   * Makes a route's signer; default: the WebCrypto signer of `mapsign/web`. Node may pass
+   * `mapsign`'s faster `createSigner`. A route with a lifetime passes `{ expiresAt }`, and a URL
+   * signed without that `expires=` is refused (`SIGNING_FAILED`), never handed out.
+   */
+  readonly createSigner?: ((credential: Credential, options?: Pick<SignOptions, 'expiresAt'>) => UrlSigner) | undefined;
   /** Called once per request with its route, origin and outcome; the place for metrics. Must not throw (if it does, the answer is a 500). */
   readonly onCount?: SignCountHook | undefined;
   readonly limits?: CallerLimitsOptions | undefined;
+  /** The clock, in ms since 1970, for lifetimes (and the limits unless they have their own); default `Date.now`. */
+  readonly now?: (() => number) | undefined;
 }
 
 /** What the core reads of a request. */
@@ -110,6 +121,29 @@ function secretOf(route: SignRoute, secrets: Readonly<Record<string, string | un
   }
 }
 
+/** A route's signer at a time: for a route with a lifetime, the one of the current expiry step, with that step. */
+type RouteSigner = (nowMs: number) => { readonly sign: UrlSigner; readonly step: ExpiryStep | undefined };
+
+function routeSigner(route: SignRoute, credential: Credential, makeSigner: NonNullable<SigningServiceOptions['createSigner']>): RouteSigner {
+  const lifetime = route.lifetimeSeconds;
+  if (lifetime === undefined) {
+    const sign = makeSigner(credential);
+    return () => ({ sign, step: undefined });
+  }
+  let current: { readonly expiresMs: number; readonly sign: UrlSigner } | undefined;
+  return (nowMs) => {
+    const step = expiryStep(lifetime, nowMs);
+    // A signer per step: made once when the step begins, shared by every request in it.
+    if (current?.expiresMs !== step.expiresAt.getTime()) current = { expiresMs: step.expiresAt.getTime(), sign: makeSigner(credential, { expiresAt: step.expiresAt }) };
+    return { sign: current.sign, step };
+  };
+}
+
+/** True when `signed` carries exactly the `expires=` of `step`. */
+function expiresAsStepped(signed: string, step: ExpiryStep): boolean {
+  return findExpires(signed.slice(signed.indexOf('?') + 1))?.raw === expiresValue(step.expiresAt);
+}
+
 /**
  * The entity tag of an answer: its form and the URL's signature, an HMAC of everything signed,
  * so it changes exactly when the answer does and costs no hashing. It names only the signature
@@ -138,9 +172,10 @@ function matchesEtag(ifNoneMatch: string | undefined, etag: string): boolean {
 export function createSigningCore(options: SigningServiceOptions): SigningCore {
   const { policy } = options;
   const makeSigner = options.createSigner ?? createWebSigner;
-  const signers = new Map<string, UrlSigner>();
-  for (const route of policy.routes.values()) signers.set(route.name, makeSigner(secretOf(route, options.secrets)));
-  const limits = new CallerLimits(options.limits);
+  const signers = new Map<string, RouteSigner>();
+  for (const route of policy.routes.values()) signers.set(route.name, routeSigner(route, secretOf(route, options.secrets), makeSigner));
+  const now = options.now ?? Date.now;
+  const limits = new CallerLimits({ now, ...options.limits });
   const onCount = options.onCount ?? (() => {});
 
   return async (request) => {
@@ -176,11 +211,17 @@ export function createSigningCore(options: SigningServiceOptions): SigningCore {
     if (!checked.ok) return refuse({ ...checked.refusal, route: route.name });
 
     let signed: string;
+    let step: ExpiryStep | undefined;
     try {
-      signed = await signers.get(route.name)!(unsignedUrl(route, checked.params));
+      const signer = signers.get(route.name)!(now());
+      step = signer.step;
+      signed = await signer.sign(unsignedUrl(route, checked.params));
     } catch (error) {
       if (isMapsignError(error, 'URL_TOO_LONG')) return refuse({ reason: 'URL_TOO_LONG', route: route.name, message: error.message });
       return refuse({ reason: 'SIGNING_FAILED', route: route.name, message: 'The URL could not be signed; the operator should check the route and its secret.' });
+    }
+    if (step !== undefined && !expiresAsStepped(signed, step)) {
+      return refuse({ reason: 'SIGNING_FAILED', route: route.name, message: `Route ${route.name} has a lifetime, but its signer did not add expires=; the operator should pass a createSigner that takes { expiresAt } (mapsign's does).` });
     }
     const spent = limits.spend(route.name, route.limits);
     if (spent !== undefined) {
@@ -190,7 +231,8 @@ export function createSigningCore(options: SigningServiceOptions): SigningCore {
 
     const json = wantsJson(request.header('accept'));
     const etag = etagOf(json ? 'j' : 'r', signed);
-    const headers: Record<string, string> = { ...cors, 'cache-control': route.cacheControl, etag };
+    const cacheControl = step === undefined ? route.cacheControl : cacheControlWithin(route.cacheControl, step.secondsLeft);
+    const headers: Record<string, string> = { ...cors, 'cache-control': cacheControl, etag };
     if (matchesEtag(request.header('if-none-match'), etag)) return { status: 304, headers, body: null };
     if (json) return { status: 200, headers: { ...headers, 'content-type': 'application/json; charset=utf-8' }, body: head ? null : `${JSON.stringify({ url: signed })}\n` };
     return { status: 302, headers: { ...headers, location: signed }, body: null };

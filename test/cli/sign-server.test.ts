@@ -2,7 +2,8 @@
  * `mapsign sign-server`: start-up refusals (exit 2, naming the policy path or the variable, never
  * the secret), the secret from `--secret-file` as for `mapsign sign`, and a real process that
  * signs, refuses, counts into the usage store `mapsign usage` reads (`route:NAME`, the origin as
- * channel) or prints its counts as a JSON line, and exits 0 on SIGTERM.
+ * channel) or prints its counts as a JSON line, and exits 0 on SIGTERM; its Prometheus metrics
+ * on `--metrics-port`, behind the admin token, scraped after real requests.
  */
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
@@ -13,6 +14,9 @@ import { signServer } from '../../src/cli/commands/sign-server.js';
 import { usage } from '../../src/cli/commands/usage.js';
 import { eventually, rawGet, runInProcess as run, tempDir } from '../gateway/helpers.js';
 import { APP_ORIGIN, GOOGLE_SECRET, MAPTILER_TOKEN, POLICY_JSON, verifiedBy } from '../signer/helpers.js';
+import { parseExposition, valueOf } from '../support/prometheus.js';
+
+const ADMIN_TOKEN = 'sign-server-metrics-token-0123456789';
 
 async function policyFile(t: TestContext, json: unknown): Promise<string> {
   const file = join(await tempDir(t), 'policy.json');
@@ -31,6 +35,9 @@ test('sign-server refuses to start on a bad policy or a missing secret, and says
     [['--policy', await policyFile(t, POLICY_JSON)], { MAPSIGN_SECRET: GOOGLE_SECRET }, /MISSING_SECRET: routes\.tiles: no secret in MAPTILER_TOKEN/],
     [['--policy', await policyFile(t, POLICY_JSON)], { MAPTILER_TOKEN }, /MISSING_SECRET: routes\.staticmap: no secret in MAPSIGN_SECRET/],
     [['--policy', await policyFile(t, POLICY_JSON), '--port', '99999'], env, /--port must be a port number/],
+    [['--policy', await policyFile(t, POLICY_JSON), '--metrics-port', '0'], env, /The metrics listener \(--metrics-port\) needs a token of at least 16 characters in \$MAPSIGN_ADMIN_TOKEN/],
+    [['--policy', await policyFile(t, POLICY_JSON), '--metrics-port', '0'], { ...env, MAPSIGN_ADMIN_TOKEN: 'short' }, /needs a token of at least 16 characters/],
+    [['--policy', await policyFile(t, POLICY_JSON), '--admin-token-file', '/nonexistent'], env, /--admin-token-file is the token of --metrics-port/],
   ];
   for (const [argv, given, message] of cases) {
     const result = await run(signServer, argv, given);
@@ -47,7 +54,7 @@ test('sign-server refuses to start on a bad policy or a missing secret, and says
 });
 
 /** Starts `mapsign sign-server` from the sources; resolves with its address and a stop that returns its exit status and stdout. */
-async function start(t: TestContext, args: string[], env: Record<string, string>): Promise<{ address: string; stop(): Promise<{ code: number | null; out: string; err: string }> }> {
+async function start(t: TestContext, args: string[], env: Record<string, string>): Promise<{ address: string; err(): string; stop(): Promise<{ code: number | null; out: string; err: string }> }> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'sign-server', '--port', '0', ...args], { env: { PATH: process.env['PATH'] ?? '/usr/bin:/bin', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   t.after(() => {
     if (child.exitCode === null) child.kill('SIGKILL');
@@ -62,6 +69,7 @@ async function start(t: TestContext, args: string[], env: Record<string, string>
   assert.ok(address !== undefined, err);
   return {
     address,
+    err: () => err,
     async stop() {
       child.kill('SIGTERM');
       return { code: await exited, out, err };
@@ -105,4 +113,41 @@ test('sign-server without --db prints its counts as a JSON line', async (t) => {
     { route: 'tiles', origin: APP_ORIGIN, outcome: 'ok', count: 1 },
     { route: 'tiles', origin: APP_ORIGIN, outcome: 'PARAMETER_NOT_ALLOWED', count: 1 },
   ]);
+});
+
+test('sign-server --metrics-port serves Prometheus metrics of real requests behind the admin token', async (t) => {
+  const tokenFile = join(await tempDir(t), 'admin-token');
+  await writeFile(tokenFile, `${ADMIN_TOKEN}\n`);
+  const server = await start(t, ['--policy', await policyFile(t, POLICY_JSON), '--metrics-port', '0', '--admin-token-file', tokenFile, '--count-log', '0'], { MAPSIGN_SECRET: GOOGLE_SECRET, MAPTILER_TOKEN });
+  assert.ok(await eventually(() => /metrics at (http:\S+)\/metrics/.test(server.err()), 10_000), server.err());
+  const metricsAddress = /metrics at (http:\/\/127\.0\.0\.1:\d+)\/metrics/.exec(server.err())![1]!;
+  assert.equal((await rawGet(server.address, '/staticmap?center=48.85,2.35&size=600x300', { origin: APP_ORIGIN })).status, 302);
+  assert.equal((await rawGet(server.address, '/staticmap?center=48.85,2.35&size=600x300&zoom=99', { origin: APP_ORIGIN })).status, 400);
+  assert.equal((await rawGet(server.address, '/tiles?z=3', { origin: 'https://evil.example' })).status, 403);
+  assert.equal((await rawGet(server.address, '/metrics', { origin: APP_ORIGIN })).status, 404, 'metrics are not on the signing port');
+
+  const unauthorized = await rawGet(metricsAddress, '/metrics', { authorization: 'Bearer wrong-token-wrong-token' });
+  assert.deepEqual([unauthorized.status, unauthorized.headers['www-authenticate'], JSON.parse(unauthorized.body).error.reason], [401, 'Bearer', 'UNAUTHORIZED']);
+  assert.equal((await rawGet(metricsAddress, '/metrics')).status, 401);
+  const auth = { authorization: `Bearer ${ADMIN_TOKEN}` };
+  assert.equal((await rawGet(metricsAddress, '/other', auth)).status, 404);
+  assert.equal((await rawGet(metricsAddress, '/metrics', auth, 'POST')).status, 405);
+  const scraped = await rawGet(metricsAddress, '/metrics', auth);
+  assert.equal(scraped.status, 200);
+  assert.match(String(scraped.headers['content-type']), /^text\/plain; version=0\.0\.4/);
+  const { samples } = parseExposition(scraped.body);
+  assert.equal(valueOf(samples, 'mapsign_signatures_total', { route: 'staticmap', outcome: 'issued' }), 1);
+  assert.equal(valueOf(samples, 'mapsign_signatures_total', { route: 'staticmap', outcome: 'PARAMETER_NOT_ALLOWED' }), 1);
+  assert.equal(valueOf(samples, 'mapsign_signatures_total', { route: 'tiles', outcome: 'ORIGIN_NOT_ALLOWED' }), 1);
+  assert.equal(valueOf(samples, 'mapsign_signatures_total', { route: 'tiles', outcome: 'issued' }), 0);
+  assert.equal(valueOf(samples, 'mapsign_signatures_total', { route: '(unknown)', outcome: 'UNKNOWN_ROUTE' }), 1, 'the /metrics asked of the signing port');
+  assert.equal(valueOf(samples, 'mapsign_signature_origins_total', { route: 'staticmap', origin: APP_ORIGIN }), 2);
+  assert.equal(valueOf(samples, 'mapsign_signature_origins_total', { route: 'tiles', origin: '(other)' }), 1);
+  assert.ok(!scraped.body.includes('evil.example') && !scraped.body.includes(GOOGLE_SECRET));
+
+  const stopped = await server.stop();
+  assert.equal(stopped.code, 0, stopped.err);
+  assert.ok(!stopped.err.includes(ADMIN_TOKEN), 'the token is never printed');
+  const line = JSON.parse(stopped.out.trim()) as { counts: unknown[] };
+  assert.equal(line.counts.length, 4, 'the counts still go to their log line beside the metrics');
 });

@@ -32,7 +32,7 @@ describe('the policy JSON Schema', () => {
 
   it('names in its description what only the runtime checks', () => {
     const description = String(schema['description']);
-    for (const check of ['regular expression', 'minimum exceeds its maximum', 'required name not declared', 'both fixed and in params', 'as browsers send it']) assert.ok(description.includes(check), check);
+    for (const check of ['regular expression', 'minimum exceeds its maximum', 'required name not declared', 'both fixed and in params', 'as browsers send it', 'lifetime outside 10s to 30d']) assert.ok(description.includes(check), check);
   });
 
   it('on random policies, whatever the runtime accepts, the schema accepts (so it refuses only what the runtime refuses)', () => {
@@ -60,6 +60,7 @@ describe('the policy JSON Schema', () => {
         required: field([[]], [['zoom'], ['nope'], ['zoom', 'zoom']]),
         limits: field([{ perClientPerMinute: 60 }, { dailyBudget: 100, perOriginPerMinute: 5 }], [{ perClientPerMinute: 0 }, { dailyBudget: -1 }, { perHour: 1 }]),
         cacheControl: field(['public, max-age=60'], ['no\nnewline']),
+        lifetime: field(['10m', '1h'], ['600', '0m', '5s']),
       },
       { requiredKeys: ['url', 'scheme'] },
     );

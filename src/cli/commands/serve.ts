@@ -5,7 +5,7 @@
  * go to stderr. The admin token comes from `$MAPSIGN_ADMIN_TOKEN` or a file — never argv.
  * Every option may also come from the environment or a config file (`../settings.ts`).
  */
-import { readFile } from 'node:fs/promises';
+import { readAdminToken } from '../admin-token.js';
 import { defineCommand } from '../command.js';
 import { UsageError } from '../usage-error.js';
 import { urlOption } from '../url-option.js';
@@ -33,19 +33,6 @@ export function durationOption(value: string | undefined, name: string, fallback
   } catch (error) {
     throw new UsageError(error instanceof Error ? error.message : String(error));
   }
-}
-
-async function adminToken(file: string | undefined, env: Readonly<Record<string, string | undefined>>): Promise<string> {
-  let token = env['MAPSIGN_ADMIN_TOKEN'];
-  if (file !== undefined) {
-    try {
-      token = (await readFile(file, 'utf8')).split(/\r?\n/, 1)[0]!.trim();
-    } catch {
-      throw new UsageError(`Cannot read --admin-token-file ${JSON.stringify(file)}; give a file holding only the token.`);
-    }
-  }
-  if (token === undefined || token.length < 16) throw new UsageError('The admin API needs a token of at least 16 characters in $MAPSIGN_ADMIN_TOKEN or --admin-token-file (e.g. from `openssl rand -hex 32`).');
-  return token;
 }
 
 const STOP_SIGNALS = ['SIGTERM', 'SIGINT', 'SIGHUP'] as const;
@@ -139,7 +126,7 @@ auth_request and Caddy forward_auth, 200 with X-Mapsign-Credential or 403 with X
     if (adminPort !== undefined && adminSocket !== undefined) throw new UsageError('Give --admin-port or --admin-socket, not both.');
     const adminListen: ListenTarget | undefined = adminSocket !== undefined ? { path: adminSocket } : adminPort !== undefined ? { port: adminPort, host: '127.0.0.1' } : undefined;
     // Audit lines go to stderr with the notices, apart from the per-request lines on stdout.
-    const admin = adminListen === undefined ? undefined : { listen: adminListen, token: await adminToken(values['admin-token-file'], io.env), onAudit: createAuditLogger(io.stderr, jsonForTerminal) };
+    const admin = adminListen === undefined ? undefined : { listen: adminListen, token: await readAdminToken(values['admin-token-file'], io.env, 'The admin API'), onAudit: createAuditLogger(io.stderr, jsonForTerminal) };
     const upstreamTimeoutMs = durationOption(values['upstream-timeout'], '--upstream-timeout', '10s');
     const refusalDelayMaxMs = durationOption(values['refusal-delay-max'], '--refusal-delay-max', '1s');
     const drainMs = durationOption(values.drain, '--drain', '10s');
