@@ -5,11 +5,14 @@
  * text, not parsed with `URL`, so everything but the password is shown exactly as written.
  */
 
-/** The scheme, the user and `:` of a userinfo with a password; the password; then `@`. */
-const USERINFO_PASSWORD = /^([a-z][a-z0-9+.-]*:\/\/[^/?#@:]*:)([^/?#@]+)(?=@)/i;
+/**
+ * The scheme, the user and `:` of a userinfo with a password; the password, which runs to the
+ * last `@` before the host (`u:p@ss@host` has the password `p@ss`, as libpq reads it); then `@`.
+ */
+const USERINFO_PASSWORD = /^([a-z][a-z0-9+.-]*:\/\/[^/?#@:]*:)([^/?#]+)(?=@[^@/?#]*(?:[/?#]|$))/i;
 
-/** A query parameter whose name holds `password` (libpq's `password`, `sslpassword`). */
-const QUERY_PASSWORD = /([?&][^=&#]*password=)([^&#]+)/gi;
+/** A query parameter whose name says it holds a secret (libpq's `password`, `sslpassword`; `api_key`, `token`). */
+const QUERY_PASSWORD = /([?&][^=&#]*(?:pass|secret|token|key|auth)[^=&#]*=)([^&#]+)/gi;
 
 /** What a masked password reads as. */
 export const MASK = '***';

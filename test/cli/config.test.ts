@@ -207,10 +207,12 @@ describe('database passwords', () => {
   for (const [name, env, shown] of [
     ['in $MAPSIGN_DB', { MAPSIGN_DB: url }, masked],
     ['as ?password=', { MAPSIGN_DB: 'postgres://app@db/mapsign?password=hunter2-secret&sslmode=require' }, 'postgres://app@db/mapsign?password=***&sslmode=require'],
+    ['holding @ (read up to the last @, as libpq does)', { MAPSIGN_DB: 'postgres://app:p@hunter2@x@127.0.0.1:1/db' }, 'postgres://app:***@127.0.0.1:1/db'],
+    ['as another secret parameter', { MAPSIGN_UPSTREAM: 'http://127.0.0.1:8080/?api_key=hunter2&x=1' }, 'http://127.0.0.1:8080/?api_key=***&x=1'],
   ] as const) {
     it(`--print-config masks one ${name}`, async () => {
       const { out } = await runInProcess(serve, ['--print-config'], env);
-      assert.equal(rows(out).get('db')?.value, shown);
+      assert.equal(rows(out).get('MAPSIGN_UPSTREAM' in env ? 'upstream' : 'db')?.value, shown);
       assert.ok(!out.includes('hunter2'), out);
     });
   }
@@ -230,9 +232,12 @@ describe('the mapsign binary', () => {
   it('serve runs from a config file alone', async (t) => {
     const upstream = await startRawUpstream(t);
     const db = join(tempDir('mapsign-cli-config-db-'), 'mapsign.db');
-    const path = configFile({ upstream: upstream.url, port: 0, db, log: 'none', drain: '2s', 'refusal-delay-max': 0, 'insecure-no-verify': true });
+    // A password in the upstream URL is never printed (the notice shows the URL masked).
+    const withPassword = upstream.url.replace('://', '://u:hunter2@');
+    const path = configFile({ upstream: withPassword, port: 0, db, log: 'none', drain: '2s', 'refusal-delay-max': 0, 'insecure-no-verify': true });
     const gateway = await spawnServe(t, [], { MAPSIGN_CONFIG: path });
-    assert.match(gateway.stderr(), new RegExp(`forwarding to ${upstream.url}, database ${db} `));
+    assert.match(gateway.stderr(), new RegExp(`forwarding to ${upstream.url.replace('://', '://u:\\*\\*\\*@')}, database ${db} `));
+    assert.ok(!gateway.stderr().includes('hunter2'), gateway.stderr());
     assert.match(gateway.stderr(), /WARNING: --insecure-no-verify forwards every request unverified/);
     const answer = await rawGet(gateway.address, '/tiles/1/2/3.png?style=dark');
     assert.equal(answer.status, 200);

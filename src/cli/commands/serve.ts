@@ -6,6 +6,7 @@
  * Every option may also come from the environment or a config file (`../settings.ts`).
  */
 import { readAdminToken } from '../admin-token.js';
+import { maskUrlPassword } from '../url-password.js';
 import { defineCommand } from '../command.js';
 import { UsageError } from '../usage-error.js';
 import { urlOption } from '../url-option.js';
@@ -160,7 +161,7 @@ auth_request and Caddy forward_auth, 200 with X-Mapsign-Credential or 403 with X
     });
     const signals = stopSignals((message) => io.stderr.write(`mapsign serve: ${message}\n`));
     if (!verify) io.stderr.write('mapsign serve: WARNING: --insecure-no-verify forwards every request unverified.\n');
-    const serving = upstream === undefined ? 'answering auth requests (nginx auth_request, Caddy forward_auth)' : `forwarding to ${escapeTerminal(upstream)}`;
+    const serving = upstream === undefined ? 'answering auth requests (nginx auth_request, Caddy forward_auth)' : `forwarding to ${escapeTerminal(maskUrlPassword(upstream))}`;
     io.stderr.write(`mapsign serve: listening on ${gateway.address}, ${serving}, database ${escapeTerminal(describeStore(db))} (${gateway.cache.size} credentials)\n`);
     if (values['no-debugger'] !== true) io.stderr.write(`mapsign serve: URL Signing Debugger at ${gateway.address}/debugger\n`);
     if (gateway.adminAddress !== undefined) io.stderr.write(`mapsign serve: admin API on ${gateway.adminAddress}\n`);
