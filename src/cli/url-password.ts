@@ -12,7 +12,7 @@ const USERINFO_PASSWORD = /^([a-z][a-z0-9+.-]*:\/\/[^/?#@:]*:)([^/?#@]+)(?=@)/i;
 const QUERY_PASSWORD = /([?&][^=&#]*password=)([^&#]+)/gi;
 
 /** What a masked password reads as. */
-export const MASK = '***';
+const MASK = '***';
 
 /**
  * `text` with every password of a URL replaced by `***`; any other text unchanged.
