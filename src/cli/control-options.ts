@@ -9,6 +9,7 @@
  * value.
  */
 import { formatRateLimit, parseControlChanges, parseControls, parseDailyQuota, parseRateLimit, type ControlChanges, type CredentialControls } from '../core/credential-controls.js';
+import { MAX_LIFETIME_MS } from '../core/expiry.js';
 import { parseDuration } from '../store/duration.js';
 import type { OptionValues } from './command.js';
 import { escapeTerminal } from './terminal-text.js';
@@ -26,9 +27,6 @@ const CLEARABLE = {
 } as const satisfies Readonly<Record<string, keyof CredentialControls>>;
 
 type ClearName = keyof typeof CLEARABLE | 'label';
-
-/** The longest `--max-lifetime`: 366 days. */
-const MAX_LIFETIME_MS = 366 * 86_400_000;
 
 /** The options, for a command's option list. */
 export const CONTROL_OPTIONS = {

@@ -3,11 +3,9 @@
  * the operators' duration syntax (`10m`, `24h`, `30s`), parsed by the store's `parseDuration`
  * so that every duration option reads the same. A bad value is a usage error (status 2).
  */
+import { MAX_LIFETIME_MS } from '../core/expiry.js';
 import { parseDuration } from '../store/duration.js';
-import { UsageError } from './usage-error.js';
-
-/** The longest lifetime `--expires` gives a URL: 366 days. */
-const MAX_EXPIRES_MS = 366 * 86_400_000;
+import { asUsageError, UsageError } from './usage-error.js';
 
 /** The longest `--clock-skew` allowance: 1 hour; clocks further apart need fixing, not tolerating. */
 const MAX_CLOCK_SKEW_MS = 3_600_000;
@@ -22,14 +20,6 @@ export const CLOCK_SKEW_OPTIONS = {
   'clock-skew': { type: 'string', value: 'D', help: 'accept a URL this long after its expires= time, for clocks that drift apart\n(default 30s, at most 1h)' },
 } as const;
 
-function duration(value: string, name: string, max: number): number {
-  try {
-    return parseDuration(value, name, { max });
-  } catch (error) {
-    throw new UsageError(error instanceof Error ? error.message : String(error));
-  }
-}
-
 /**
  * The lifetime `--expires D` gives a signed URL, in milliseconds; `undefined` when absent. Read
  * before the secret is asked for, so that a bad value fails first; the time is added after.
@@ -38,7 +28,7 @@ function duration(value: string, name: string, max: number): number {
  */
 export function lifetimeOption(value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
-  const ms = duration(value, '--expires', MAX_EXPIRES_MS);
+  const ms = asUsageError(() => parseDuration(value, '--expires', { max: MAX_LIFETIME_MS }));
   if (ms === 0) throw new UsageError('--expires 0 would sign URLs that have already expired; give a lifetime such as 10m or 24h.');
   return ms;
 }
@@ -49,5 +39,5 @@ export function lifetimeOption(value: string | undefined): number | undefined {
  * @example verifyUrl(url, credential, { clockSkewMs: clockSkewOption(values['clock-skew']) })
  */
 export function clockSkewOption(value: string | undefined): number | undefined {
-  return value === undefined ? undefined : duration(value, '--clock-skew', MAX_CLOCK_SKEW_MS);
+  return value === undefined ? undefined : asUsageError(() => parseDuration(value, '--clock-skew', { max: MAX_CLOCK_SKEW_MS }));
 }

@@ -15,7 +15,7 @@ const USERINFO_PASSWORD = /^([a-z][a-z0-9+.-]*:\/\/[^/?#@:]*:)([^/?#]+)(?=@[^@/?
 const QUERY_PASSWORD = /([?&][^=&#]*(?:pass|secret|token|key|auth)[^=&#]*=)([^&#]+)/gi;
 
 /** What a masked password reads as. */
-export const MASK = '***';
+const MASK = '***';
 
 /**
  * `text` with every password of a URL replaced by `***`; any other text unchanged.

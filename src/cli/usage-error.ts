@@ -3,7 +3,9 @@
  * option, missing secret, unreadable file). They exit with status 2 and a one-line message that
  * says what to do, followed by a pointer to `--help`. Any command may throw a
  * {@link UsageError} anywhere inside `run`; `runCommand` reports it with {@link reportUsageError}.
+ * An option the store's parsers read (a duration, a day, a time) goes through {@link asUsageError}.
  */
+import { isStoreError } from '../store/errors.js';
 import type { CliIo } from './command.js';
 import { escapeTerminal } from './terminal-text.js';
 
@@ -17,6 +19,21 @@ export const USAGE_EXIT = 2;
  */
 export class UsageError extends Error {
   override readonly name = 'UsageError';
+}
+
+/**
+ * `parse()`, with a store input error (a bad duration, day or time typed as an option) thrown
+ * as a {@link UsageError} with the parser's message; any other error as it is.
+ *
+ * @example const drainMs = asUsageError(() => parseDuration(values.drain, '--drain'))
+ */
+export function asUsageError<T>(parse: () => T): T {
+  try {
+    return parse();
+  } catch (error) {
+    if (isStoreError(error, 'INVALID_INPUT')) throw new UsageError(error.message);
+    throw error;
+  }
 }
 
 /**

@@ -11,6 +11,7 @@
  * ({@link ControlChanges} with `null`).
  */
 import { MapsignError } from './errors.js';
+import { MAX_LIFETIME_MS } from './expiry.js';
 import { parseIpNetwork } from './ip-network.js';
 import { parsePathPrefix } from './path-prefix.js';
 import { formatReferrerPattern, parseReferrerPattern } from './referrer-pattern.js';
@@ -45,12 +46,16 @@ export interface CredentialControls {
 export type ControlChanges = { readonly [K in keyof CredentialControls]?: Exclude<CredentialControls[K], undefined> | null };
 
 /** The field names, in the order they are shown. */
-export const CONTROL_FIELDS = ['allowPaths', 'allowReferrers', 'allowIps', 'requireExpiry', 'maxLifetimeSeconds', 'rateLimit', 'dailyQuota'] as const satisfies readonly (keyof CredentialControls)[];
+const CONTROL_FIELDS = ['allowPaths', 'allowReferrers', 'allowIps', 'requireExpiry', 'maxLifetimeSeconds', 'rateLimit', 'dailyQuota'] as const satisfies readonly (keyof CredentialControls)[];
 
-const MAX_ENTRIES = 100;
-const MAX_RATE = 1_000_000;
-const MAX_QUOTA = 1_000_000_000_000;
-const MAX_LIFETIME_SECONDS = 366 * 86_400;
+/** The most entries a list (`allowPaths`, `allowReferrers`, `allowIps`) may hold. */
+export const MAX_CONTROL_ENTRIES = 100;
+/** The largest `rateLimit.count`. */
+export const MAX_RATE_COUNT = 1_000_000;
+/** The largest `dailyQuota`. */
+export const MAX_DAILY_QUOTA = 1_000_000_000_000;
+/** The largest `maxLifetimeSeconds`: {@link MAX_LIFETIME_MS} in seconds. */
+export const MAX_LIFETIME_SECONDS = MAX_LIFETIME_MS / 1000;
 const PERIOD_UNIT: Readonly<Record<RatePeriod, string>> = { second: 's', minute: 'min' };
 
 function invalid(message: string): MapsignError {
@@ -63,7 +68,7 @@ function wholeNumber(value: unknown, name: string, max: number): number {
 }
 
 function list(value: unknown, name: string, parse: (text: string) => string): string[] {
-  if (!Array.isArray(value) || value.length === 0 || value.length > MAX_ENTRIES) throw invalid(`${name} must be a list of 1 to ${MAX_ENTRIES} strings (clear it to lift the restriction).`);
+  if (!Array.isArray(value) || value.length === 0 || value.length > MAX_CONTROL_ENTRIES) throw invalid(`${name} must be a list of 1 to ${MAX_CONTROL_ENTRIES} strings (clear it to lift the restriction).`);
   const out: string[] = [];
   for (const entry of value) {
     if (typeof entry !== 'string') throw invalid(`${name} must hold strings only.`);
@@ -81,7 +86,7 @@ function list(value: unknown, name: string, parse: (text: string) => string): st
 export function parseRateLimit(text: string): RateLimit {
   const match = /^(\d{1,7})\/(s|min)$/.exec(text.trim());
   const count = Number(match?.[1]);
-  if (match === null || count < 1 || count > MAX_RATE) throw invalid(`The rate limit ${JSON.stringify(text.slice(0, 30))} must be N/s or N/min with N from 1 to ${MAX_RATE}, e.g. 50/s or 600/min.`);
+  if (match === null || count < 1 || count > MAX_RATE_COUNT) throw invalid(`The rate limit ${JSON.stringify(text.slice(0, 30))} must be N/s or N/min with N from 1 to ${MAX_RATE_COUNT}, e.g. 50/s or 600/min.`);
   return { count, per: match[2] === 's' ? 'second' : 'minute' };
 }
 
@@ -101,7 +106,7 @@ export function formatRateLimit(limit: RateLimit): string {
  */
 export function parseDailyQuota(text: string): number {
   const trimmed = text.trim();
-  return wholeNumber(/^\d{1,13}$/.test(trimmed) ? Number(trimmed) : Number.NaN, 'The daily quota', MAX_QUOTA);
+  return wholeNumber(/^\d{1,13}$/.test(trimmed) ? Number(trimmed) : Number.NaN, 'The daily quota', MAX_DAILY_QUOTA);
 }
 
 const FIELD_PARSERS: { readonly [K in keyof CredentialControls]-?: (value: unknown) => Exclude<CredentialControls[K], undefined> } = {
@@ -122,9 +127,9 @@ const FIELD_PARSERS: { readonly [K in keyof CredentialControls]-?: (value: unkno
     if (limit === null || typeof limit !== 'object' || (limit.per !== 'second' && limit.per !== 'minute') || Object.keys(limit).length !== 2) {
       throw invalid('rateLimit must be {"count": N, "per": "second" | "minute"}.');
     }
-    return { count: wholeNumber(limit.count, 'rateLimit.count', MAX_RATE), per: limit.per };
+    return { count: wholeNumber(limit.count, 'rateLimit.count', MAX_RATE_COUNT), per: limit.per };
   },
-  dailyQuota: (value) => wholeNumber(value, 'dailyQuota', MAX_QUOTA),
+  dailyQuota: (value) => wholeNumber(value, 'dailyQuota', MAX_DAILY_QUOTA),
 };
 
 function isField(name: string): name is keyof CredentialControls {

@@ -16,6 +16,13 @@ import { indexOfParam, paramAt } from './query-params.js';
 /** The parameter that carries the expiry. */
 export const EXPIRES_PARAM = 'expires';
 
+/**
+ * The longest span mapsign accepts for a signed URL's lifetime (`--expires`), for a
+ * credential's bound on it (`--max-lifetime`, `maxLifetimeSeconds`) and for a rotation overlap:
+ * 366 days, a year with its leap day.
+ */
+export const MAX_LIFETIME_MS = 366 * 86_400_000;
+
 /** How far a verifier's clock may be ahead of the signer's by default: 30 s. */
 export const DEFAULT_CLOCK_SKEW_MS = 30_000;
 

@@ -6,13 +6,17 @@
  * needs `Authorization: Bearer <admin token>` (compared in constant time).
  *
  *   GET   /credentials                 list (no secrets)
- *   POST  /credentials                 {scheme, id?, label?} → 201 with the secret, shown once
+ *   POST  /credentials                 {scheme, id?, label?, controls?} → 201 with the secret, shown once
  *   GET   /credentials/:id             one credential (no secrets)
+ *   PATCH /credentials/:id             {label?, controls?} (null clears) → the credential as changed
  *   POST  /credentials/:id/rotate      {overlap?: "24h"} → the new secret, shown once
  *   POST  /credentials/:id/revoke      → the revoked credential
- *   GET   /usage?since=YYYY-MM-DD&by=client|channel|day
+ *   GET   /usage?since=YYYY-MM-DD&until=YYYY-MM-DD&by=client|channel|day|hour|client-day
  *   GET   /audit?since=24h&until=…&limit=N
  *   GET   /openapi.json                this API as OpenAPI 3.1 (built from the same route table)
+ *
+ * `admin-routes.ts` is the table, and `/openapi.json` its exact description (schemas included);
+ * this list is a summary. The extra `routes` (`/metrics`, `/usage/chart`) are GET only.
  *
  * Requests are validated strictly (`admin-request.ts`) and every error has the one shape of
  * the gateway's JSON refusals, `{"error":{"status","reason","message","field"?}}`. Each action
@@ -40,8 +44,6 @@ export interface AdminApiOptions {
   readonly onAudit?: ((entry: AuditEntry) => void) | undefined;
   /** Told what an operator should know: an audit entry not stored, an unexpected error. */
   readonly warn?: ((message: string) => void) | undefined;
-  /** The window failed authentication is folded over, per address; default one minute. */
-  readonly authFailureWindowMs?: number | undefined;
 }
 
 /** The admin API: a `fetch`-style handler, and `close()` to write the failed-auth counts still pending. */
@@ -83,7 +85,7 @@ function match(template: string, parts: readonly string[]): Record<string, strin
 
 /** Turns any failure into the error shape; unexpected ones are told to `warn`, never sent. */
 function failure(error: unknown, warn: (message: string) => void): Response {
-  if (error instanceof AdminError) return errorResponse(error, error.allow === undefined ? {} : { allow: error.allow });
+  if (error instanceof AdminError) return errorResponse({ status: error.status, reason: error.code, message: error.message, field: error.field }, error.allow === undefined ? {} : { allow: error.allow });
   if (isStoreError(error)) return errorResponse({ status: STATUS[error.code], reason: error.code, message: error.message });
   warn(`An admin request failed: ${(error as Error).message}`);
   return errorResponse({ status: 500, reason: 'INTERNAL', message: 'The admin request failed; see the gateway log.' });
@@ -108,7 +110,7 @@ export function createAdminApi(options: AdminApiOptions): AdminApi {
       return json(200, document);
     },
   };
-  const authFailures = new AuthFailureAudit(store, { context: { onEntry: options.onAudit, warn }, windowMs: options.authFailureWindowMs });
+  const authFailures = new AuthFailureAudit(store, { context: { onEntry: options.onAudit, warn } });
 
   const route = async (request: Request, source: string, client: ClientInfo | undefined): Promise<Response> => {
     const url = new URL(request.url);

@@ -4,25 +4,35 @@
  * given once, and conform too. Anything else is an {@link AdminError} with the status, reason
  * and field the error shape (`src/http/error-body.ts`) carries.
  */
+import { CodedError } from '../core/errors.js';
 import { didYouMean } from '../core/suggest.js';
-import { validate, type ObjectSchema, type StringSchema } from './admin-schema.js';
+import { validate, type FieldReason, type ObjectSchema, type StringSchema } from './admin-schema.js';
 
 /** The largest request body accepted: 16 KiB, far above any admin request. */
 export const MAX_BODY_BYTES = 16_384;
 
-/** An admin request refused before any action: the status, a stable reason, the field at fault. */
-export class AdminError extends Error {
+/**
+ * Why an admin request was refused before any action (README "Admin API"); a store error's
+ * code (`CREDENTIAL_NOT_FOUND`, …) is answered as it is, and `UNAUTHORIZED` before routing.
+ */
+export type AdminErrorReason = 'NOT_FOUND' | 'METHOD_NOT_ALLOWED' | 'INVALID_JSON' | 'UNSUPPORTED_MEDIA_TYPE' | 'BODY_TOO_LARGE' | 'INVALID_INPUT' | FieldReason;
+
+/**
+ * An admin request refused before any action: the status, a stable reason as its `code`, the
+ * field at fault.
+ *
+ * @example throw new AdminError(404, 'NOT_FOUND', 'No such admin endpoint; GET /openapi.json lists them.')
+ */
+export class AdminError extends CodedError<AdminErrorReason> {
   override readonly name = 'AdminError';
-  readonly status: number;
-  readonly reason: string;
+  readonly status: 400 | 404 | 405 | 413 | 415;
   readonly field: string | undefined;
   /** For 405: the methods the path accepts. */
   readonly allow: string | undefined;
 
-  constructor(status: number, reason: string, message: string, extra: { field?: string | undefined; allow?: string | undefined } = {}) {
-    super(message);
+  constructor(status: AdminError['status'], reason: AdminErrorReason, message: string, extra: { field?: string | undefined; allow?: string | undefined } = {}) {
+    super(reason, message);
     this.status = status;
-    this.reason = reason;
     this.field = extra.field;
     this.allow = extra.allow;
   }

@@ -7,6 +7,7 @@
  * Every change goes through the credential operations (`store/credential-ops.ts`), which write
  * the audit trail for the caller's context.
  */
+import { MAX_CONTROL_ENTRIES, MAX_DAILY_QUOTA, MAX_LIFETIME_SECONDS, MAX_RATE_COUNT } from '../core/credential-controls.js';
 import { SCHEME_NAMES } from '../core/schemes/index.js';
 import type { AuditContext } from '../store/audit-trail.js';
 import { parseAuditTime } from '../store/audit-range.js';
@@ -62,23 +63,23 @@ function inField<T>(field: string, parse: () => T): T {
 const LABEL: PlainSchema = { type: 'string', maxLength: 200, description: 'a label for people' };
 
 /** One list of a credential's restrictions; each item is checked further by the core's parser. */
-const restrictionList = (description: string): PlainSchema => ({ type: 'array', maxItems: 100, items: { type: 'string', maxLength: 300 }, description });
+const restrictionList = (description: string): PlainSchema => ({ type: 'array', maxItems: MAX_CONTROL_ENTRIES, items: { type: 'string', maxLength: 300 }, description });
 
-/** A credential's controls, one schema per field (README "Restrictions", "Rate limits and quotas"). */
+/** A credential's controls, one schema per field, with the core's bounds (README "Restrictions", "Rate limits and quotas"). */
 const CONTROL_SCHEMAS = {
   allowPaths: restrictionList('path prefixes the credential may request, e.g. /tiles/'),
   allowReferrers: restrictionList('origins (https://app.example.com) or *.example.com that may embed it'),
   allowIps: restrictionList('client networks in CIDR, IPv4 or IPv6'),
   requireExpiry: { type: 'boolean', description: 'URLs must carry a signed expires=; only true' },
-  maxLifetimeSeconds: { type: 'integer', minimum: 1, description: 'longest expires= from now, in seconds (implies requireExpiry)' },
+  maxLifetimeSeconds: { type: 'integer', minimum: 1, maximum: MAX_LIFETIME_SECONDS, description: 'longest expires= from now, in seconds (implies requireExpiry)' },
   rateLimit: {
     type: 'object',
     additionalProperties: false,
     required: ['count', 'per'],
-    properties: { count: { type: 'integer', minimum: 1 }, per: { type: 'string', enum: ['second', 'minute'] } },
+    properties: { count: { type: 'integer', minimum: 1, maximum: MAX_RATE_COUNT }, per: { type: 'string', enum: ['second', 'minute'] } },
     description: 'requests per second or minute, per gateway',
   },
-  dailyQuota: { type: 'integer', minimum: 1, description: 'requests per UTC day, across gateways' },
+  dailyQuota: { type: 'integer', minimum: 1, maximum: MAX_DAILY_QUOTA, description: 'requests per UTC day, across gateways' },
 } as const satisfies Readonly<Record<string, PlainSchema>>;
 
 export const CONTROLS: ObjectSchema = { type: 'object', additionalProperties: false, properties: CONTROL_SCHEMAS, description: 'restrictions and limits' };

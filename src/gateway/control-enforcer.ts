@@ -21,10 +21,6 @@ export interface EnforcerOptions {
   readonly quotas?: DailyQuotas | undefined;
   /** True for a proxy whose `X-Forwarded-For` is believed. */
   readonly trusts: (peer: string | undefined) => boolean;
-  /** Wall clock (expiry), ms since the epoch; default `Date.now`. */
-  readonly now?: (() => number) | undefined;
-  /** Monotonic clock (rate limits), ms; default `performance.now`. */
-  readonly monotonic?: (() => number) | undefined;
 }
 
 /**
@@ -34,15 +30,13 @@ export interface EnforcerOptions {
  */
 export function createControlEnforcer(options: EnforcerOptions): ControlEnforcer {
   const { quotas, trusts } = options;
-  const now = options.now ?? Date.now;
-  const monotonic = options.monotonic ?? (() => performance.now());
   return (guard, facts, result) => {
-    const restricted = checkRestrictions(guard, { target: facts.target, header: facts.header, peer: facts.peer, trusts, expiresAt: result.expiresAt, now: now() });
+    const restricted = checkRestrictions(guard, { target: facts.target, header: facts.header, peer: facts.peer, trusts, expiresAt: result.expiresAt, now: Date.now() });
     if (restricted !== undefined) return restricted;
     const { id, bucket, dailyQuota } = guard;
     if (dailyQuota !== undefined && quotas !== undefined && quotas.used(id) >= dailyQuota) return quotaRefusal(id, dailyQuota, quotas.secondsToReset());
     if (bucket !== undefined) {
-      const waitMs = bucket.take(monotonic());
+      const waitMs = bucket.take(performance.now());
       if (waitMs > 0) {
         const seconds = Math.max(1, Math.ceil(waitMs / 1000));
         return controlRefusal('RATE_LIMITED', `Credential ${id} is limited to ${formatRateLimit(bucket.limit)} on this gateway; retry in ${seconds} s.`, id, seconds);

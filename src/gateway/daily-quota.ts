@@ -13,17 +13,17 @@
  * moment a request is admitted. While the store cannot be read, the last counts stay and this
  * gateway's own keep adding up.
  *
- * Only forwarded requests count (their outcomes below): a request refused for any reason — a
+ * Only forwarded requests count (`FORWARDED_OUTCOMES`, the store's one list): a request refused for any reason — a
  * bad signature naming the credential, its own restrictions, a rate limit — never uses quota.
  * State is kept only for credentials that verified and have a quota, so unknown credentials
  * never create any.
  */
 import type { MapsignStore } from '../store/contract.js';
-import type { Outcome } from './outcome.js';
+import { FORWARDED_OUTCOMES } from '../store/outcomes.js';
 import type { BatchListener } from './usage-recorder.js';
 
 /** Outcomes of requests that were forwarded: what a quota counts in the store. */
-const FORWARDED: ReadonlySet<string> = new Set<Outcome>(['ok', 'UPSTREAM_5XX', 'UPSTREAM_UNREACHABLE', 'UPSTREAM_INVALID', 'UPSTREAM_TIMEOUT', 'CLIENT_TIMEOUT', 'CLIENT_CLOSED', 'SHUTDOWN']);
+const FORWARDED: ReadonlySet<string> = new Set(FORWARDED_OUTCOMES);
 
 const DAY_MS = 86_400_000;
 

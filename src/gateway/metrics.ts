@@ -3,7 +3,8 @@
  * so two gateways in one process, or an application's own metrics, never mix): requests by
  * credential and outcome, a latency histogram, upstream failures by kind, credential-cache
  * reloads and the credentials loaded, the store's health, and the usage counts buffered and
- * dropped. Served by {@link GatewayMetrics.handler} at `/metrics` on the admin listener.
+ * dropped. Served by {@link GatewayMetrics.handler} at `/metrics` on the admin listener, which
+ * takes no query parameters (one is refused, like on every admin endpoint).
  *
  * Every label is bounded, since each value is a time series Prometheus keeps: outcomes and
  * failure kinds are the gateway's own words; a credential is labelled by its id only once the
@@ -13,11 +14,12 @@
  * chooses them freely (usage reports count them, bounded, in the store).
  */
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { readQuery } from './admin-request.js';
 import type { FetchHandler } from './node-server.js';
-import { PROXY_FAILURES, type ProxyFailure } from './proxy.js';
 import type { RequestLogEntry, RequestLogger } from './request-log.js';
 import { storeState, type GatewayState } from './store-hooks.js';
 import type { MapsignStore } from '../store/contract.js';
+import { isFailureOutcome } from '../store/usage-report.js';
 
 /** What the metrics read, besides the requests they observe. */
 export interface MetricsSources extends GatewayState {
@@ -38,11 +40,10 @@ export interface GatewayMetrics {
 }
 
 /** The label of credential ids beyond the bound, or unknown to the cache. */
-export const OTHER_CREDENTIAL = '(other)';
+const OTHER_CREDENTIAL = '(other)';
 
 /** The failures that are the upstream's, counted by kind with `UPSTREAM_5XX`. */
 const UPSTREAM_KINDS = ['UPSTREAM_UNREACHABLE', 'UPSTREAM_TIMEOUT', 'UPSTREAM_INVALID', 'UPSTREAM_5XX'] as const;
-const FAILURES: ReadonlySet<string> = new Set<ProxyFailure>(PROXY_FAILURES);
 const UPSTREAM: ReadonlySet<string> = new Set(UPSTREAM_KINDS);
 
 /** From a refusal (a few ms at most) to a slow upstream (the default timeout is 10 s). */
@@ -51,7 +52,7 @@ const BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5
 /** How a request ended, for the histogram: the upstream answered, it was refused, or the forwarding failed. */
 function resultOf(entry: RequestLogEntry): 'forwarded' | 'refused' | 'failed' {
   if (entry.upstreamStatus !== undefined) return 'forwarded';
-  return FAILURES.has(entry.outcome) ? 'failed' : 'refused';
+  return isFailureOutcome(entry.outcome) ? 'failed' : 'refused';
 }
 
 /**
@@ -132,6 +133,9 @@ export function createGatewayMetrics(sources: MetricsSources): GatewayMetrics {
       duration.observe({ result: resultOf(entry) }, entry.ms / 1000);
       if (UPSTREAM.has(entry.outcome)) upstreamFailures.inc({ kind: entry.outcome });
     },
-    handler: async () => new Response(await registry.metrics(), { headers: { 'content-type': registry.contentType, 'cache-control': 'no-store' } }),
+    handler: async (request) => {
+      readQuery(new URL(request.url), {});
+      return new Response(await registry.metrics(), { headers: { 'content-type': registry.contentType, 'cache-control': 'no-store' } });
+    },
   };
 }

@@ -16,6 +16,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Agent, type Dispatcher } from 'undici';
 import { upstreamBase } from '../http/auth-params.js';
+import type { FORWARDING_FAILURES } from '../store/outcomes.js';
 import { clientResponseHeaders } from './forward-headers.js';
 
 /** Options for {@link createProxy}. */
@@ -28,11 +29,8 @@ export interface ProxyOptions {
   readonly connections?: number | undefined;
 }
 
-/** Every way a forwarded request ends without the upstream's answer. */
-export const PROXY_FAILURES = ['UPSTREAM_UNREACHABLE', 'UPSTREAM_TIMEOUT', 'UPSTREAM_INVALID', 'CLIENT_CLOSED', 'CLIENT_TIMEOUT', 'SHUTDOWN'] as const;
-
-/** Why a forwarded request ended without the upstream's answer. */
-export type ProxyFailure = (typeof PROXY_FAILURES)[number];
+/** Why a forwarded request ended without the upstream's answer (one of the store's `FORWARDING_FAILURES`). */
+export type ProxyFailure = (typeof FORWARDING_FAILURES)[number];
 
 /** How a forwarded request ended: the upstream's status, or a failure before it. */
 export type ProxyOutcome = { readonly status: number } | { readonly failure: ProxyFailure };

@@ -128,7 +128,7 @@ const SCRIPT = `
 const hash = (text: string): string => `'sha256-${createHash('sha256').update(text).digest('base64')}'`;
 
 /** The page's policy: its own inline style and script by hash, fetches to its own origin, nothing else. */
-export const USAGE_PAGE_CSP = [
+const USAGE_PAGE_CSP = [
   "default-src 'none'",
   `script-src ${hash(SCRIPT)}`,
   `style-src ${hash(STYLE)}`,

@@ -7,25 +7,35 @@
  *   GET /usage/page                                         the page (no token)
  *   GET /usage/chart?since=YYYY-MM-DD&until=YYYY-MM-DD      an HTML fragment (token): default
  *                                                           the 30 days up to today, at most 366
+ *
+ * Like the admin API's own endpoints, the chart refuses a query parameter it does not know
+ * (`?sinse=`) or one given twice.
  */
 import { errorJson } from '../http/error-body.js';
 import type { MapsignStore } from '../store/contract.js';
 import { StoreError } from '../store/errors.js';
 import { checkUsageRange, parseUsageDay } from '../store/usage-query.js';
 import { readUsageReport } from '../store/usage-report.js';
+import { readQuery, type QuerySchema } from './admin-request.js';
 import type { FetchHandler } from './node-server.js';
 import { buildUsageChart, daysBetween } from './usage-chart.js';
 import { USAGE_PAGE_HEADERS, USAGE_PAGE_HTML } from './usage-page.js';
 import { buildUsageTable } from './usage-table.js';
 
 /** Where the page is. */
-export const USAGE_PAGE_PATH = '/usage/page';
+const USAGE_PAGE_PATH = '/usage/page';
 
 /** Where the page fetches its chart and table. */
-export const USAGE_CHART_PATH = '/usage/chart';
+const USAGE_CHART_PATH = '/usage/chart';
 
 /** Longest range the chart draws, in days. */
-export const MAX_CHART_DAYS = 366;
+const MAX_CHART_DAYS = 366;
+
+/** The chart's query parameters (each day is checked further by the store's parser). */
+const CHART_QUERY: QuerySchema = {
+  since: { type: 'string', maxLength: 10, description: 'first UTC day drawn, YYYY-MM-DD (default: 29 days before until)' },
+  until: { type: 'string', maxLength: 10, description: 'last UTC day drawn, YYYY-MM-DD (default: today)' },
+};
 
 const DAY_MS = 86_400_000;
 
@@ -42,10 +52,9 @@ function methodNotAllowed(): Response {
 
 /** The chart's days: the query's, or the 30 days up to today (UTC); a range too long is refused. */
 function chartRange(url: URL, now: number): { since: string; until: string } {
-  const untilText = url.searchParams.get('until');
-  const until = untilText === null ? new Date(now).toISOString().slice(0, 10) : parseUsageDay(untilText, 'until');
-  const sinceText = url.searchParams.get('since');
-  const since = sinceText === null ? new Date(Date.parse(`${until}T00:00:00Z`) - 29 * DAY_MS).toISOString().slice(0, 10) : parseUsageDay(sinceText, 'since');
+  const { since: sinceText, until: untilText } = readQuery(url, CHART_QUERY);
+  const until = untilText === undefined ? new Date(now).toISOString().slice(0, 10) : parseUsageDay(untilText, 'until');
+  const since = sinceText === undefined ? new Date(Date.parse(`${until}T00:00:00Z`) - 29 * DAY_MS).toISOString().slice(0, 10) : parseUsageDay(sinceText, 'since');
   checkUsageRange(since, until, 'since', 'until');
   if ((Date.parse(`${until}T00:00:00Z`) - Date.parse(`${since}T00:00:00Z`)) / DAY_MS + 1 > MAX_CHART_DAYS) {
     throw new StoreError('INVALID_INPUT', `The chart shows at most ${MAX_CHART_DAYS} days; narrow since/until (use \`mapsign usage --by client-day --csv\` for longer ranges).`);
@@ -54,14 +63,12 @@ function chartRange(url: URL, now: number): { since: string; until: string } {
 }
 
 /**
- * The `/usage/chart` route, for `createAdminApi({ routes })`. Bad days answer `INVALID_INPUT`
- * through the admin API's error shape.
- *
- * @example createAdminApi({ store, token, routes: { [USAGE_CHART_PATH]: usageChartRoute(store) } })
+ * The `/usage/chart` route, for `createAdminApi({ routes })`, which lets only GET through. Bad
+ * days answer `INVALID_INPUT`, an unknown parameter `UNKNOWN_FIELD`, in the admin API's error
+ * shape.
  */
-export function usageChartRoute(store: MapsignStore, now: () => number = Date.now): FetchHandler {
+function usageChartRoute(store: MapsignStore, now: () => number): FetchHandler {
   return async (request) => {
-    if (request.method !== 'GET' && request.method !== 'HEAD') return methodNotAllowed();
     const { since, until } = chartRange(new URL(request.url), now());
     const lines = await readUsageReport(store, { by: 'client-day', since, until });
     const counts = { ok: 0, refused: 0, failed: 0, total: 0 };
@@ -74,7 +81,7 @@ export function usageChartRoute(store: MapsignStore, now: () => number = Date.no
       buildUsageTable(lines),
       `</section>`,
     ].join('\n');
-    return new Response(request.method === 'HEAD' ? null : fragment, { status: 200, headers: FRAGMENT_HEADERS });
+    return new Response(fragment, { status: 200, headers: FRAGMENT_HEADERS });
   };
 }
 
@@ -93,10 +100,11 @@ export function withUsagePage(admin: FetchHandler): FetchHandler {
 }
 
 /**
- * The page's routes behind the token, for `createAdminApi({ routes })`.
+ * The page's routes behind the token, for `createAdminApi({ routes })`; `now` (ms since the
+ * epoch, default `Date.now`) says which day is today.
  *
  * @example createAdminApi({ store, token, routes: { ...usageRoutes(store) } })
  */
-export function usageRoutes(store: MapsignStore): Record<string, FetchHandler> {
-  return { [USAGE_CHART_PATH]: usageChartRoute(store) };
+export function usageRoutes(store: MapsignStore, now: () => number = Date.now): Record<string, FetchHandler> {
+  return { [USAGE_CHART_PATH]: usageChartRoute(store, now) };
 }

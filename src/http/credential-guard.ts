@@ -11,6 +11,7 @@
  * credential's requests mostly come from the same few.
  */
 import { formatRateLimit, hasControls, type CredentialControls } from '../core/credential-controls.js';
+import { describeSpan } from '../core/expiry.js';
 import { networkContains, parseIpAddress, parseIpNetwork, type IpNetwork } from '../core/ip-network.js';
 import { isPlainPath, pathUnder } from '../core/path-prefix.js';
 import { originOf, parseReferrerPattern, referrerMatches, type ReferrerPattern } from '../core/referrer-pattern.js';
@@ -92,13 +93,6 @@ function originFrom(source: string | undefined): string | undefined {
   return source === undefined ? undefined : originOf(source.charCodeAt(0) === 10 ? source.slice(1) : source);
 }
 
-function describeSeconds(ms: number): string {
-  const seconds = Math.ceil(ms / 1000);
-  if (seconds % 3600 === 0) return `${seconds / 3600}h`;
-  if (seconds % 60 === 0) return `${seconds / 60}m`;
-  return `${seconds}s`;
-}
-
 /**
  * The refusal for the first restriction `request` breaks, or `undefined`.
  *
@@ -110,7 +104,7 @@ export function checkRestrictions(guard: CredentialGuard, request: GuardedReques
     if (request.expiresAt === undefined) return controlRefusal('EXPIRY_REQUIRED', `Credential ${id} only accepts signed URLs that expire: sign with an expiry (mapsign sign --expires 10m, or the expires option).`, id);
     const ahead = request.expiresAt.getTime() - request.now;
     if (guard.maxLifetimeMs !== undefined && ahead > guard.maxLifetimeMs) {
-      return controlRefusal('LIFETIME_TOO_LONG', `Credential ${id} accepts signed URLs that expire at most ${describeSeconds(guard.maxLifetimeMs)} ahead; this one expires in ${describeSeconds(ahead)}. Sign with a shorter expiry.`, id);
+      return controlRefusal('LIFETIME_TOO_LONG', `Credential ${id} accepts signed URLs that expire at most ${describeSpan(guard.maxLifetimeMs)} ahead; this one expires in ${describeSpan(ahead)}, ${describeSpan(ahead - guard.maxLifetimeMs)} beyond that. Sign with a shorter expiry.`, id);
     }
   }
   if (guard.paths !== undefined) {

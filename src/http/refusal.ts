@@ -119,6 +119,6 @@ export function renderRefusal(refusal: Refusal, json: boolean): RefusalBody {
  * @example renderFailure(504, 'UPSTREAM_TIMEOUT', 'The upstream service did not answer in time.', true).body // '{"error":{"status":504,…}}\n'
  */
 export function renderFailure(status: number, reason: string, message: string, json: boolean): RefusalBody {
-  const body = json ? `${JSON.stringify({ error: { status, reason, message } })}\n` : `${status} ${reason}: ${message}\n`;
+  const body = json ? errorJson({ status, reason, message }) : `${status} ${reason}: ${message}\n`;
   return { status, headers: errorHeaders(json), body };
 }

@@ -121,7 +121,7 @@ export async function rotateCredential(store: MapsignStore, id: string, options:
   const overlapMs = options.overlapMs ?? DEFAULT_OVERLAP_MS;
   return audited(store, options.audit ?? libraryContext(), { action: 'rotate', credentialId: id, details: { overlapMs } }, async () => {
     if (!Number.isInteger(overlapMs) || overlapMs < 0 || overlapMs > MAX_OVERLAP_MS) {
-      throw new StoreError('INVALID_INPUT', `The rotation overlap must be a whole number of milliseconds from 0 to ${MAX_OVERLAP_MS} (366 days), not ${String(overlapMs).slice(0, 20)}.`);
+      throw new StoreError('INVALID_INPUT', `The rotation overlap must be a whole number of milliseconds from 0 to ${MAX_OVERLAP_MS} (${MAX_OVERLAP_MS / 86_400_000} days), not ${String(overlapMs).slice(0, 20)}.`);
     }
     const existing = await store.getCredential(id);
     if (existing === undefined) throw credentialErrors.notFound(id);

@@ -5,6 +5,7 @@
  * only a warning, so `--drain 30d` would not wait at all; longer durations (a rotation overlap)
  * pass their own bound.
  */
+import { MAX_LIFETIME_MS } from '../core/expiry.js';
 import { StoreError } from './errors.js';
 
 const UNIT_MS: Readonly<Record<string, number>> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
@@ -12,8 +13,8 @@ const UNIT_MS: Readonly<Record<string, number>> = { ms: 1, s: 1000, m: 60_000, h
 /** The longest delay `setTimeout` honours (2^31−1 ms, about 24.9 days); the default bound. */
 export const MAX_TIMER_MS = 2 ** 31 - 1;
 
-/** The longest rotation overlap accepted: 366 days. */
-export const MAX_OVERLAP_MS = 366 * 86_400_000;
+/** The longest rotation overlap accepted: the core's longest lifetime, 366 days. */
+export const MAX_OVERLAP_MS = MAX_LIFETIME_MS;
 
 /** Options for {@link parseDuration}. */
 export interface DurationBounds {

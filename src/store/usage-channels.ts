@@ -31,7 +31,7 @@ export const usageSlot = (day: string, hour: number | undefined): string => `${d
 export const slotKey = (slot: string, credentialId: string, channel: string, outcome: string): string => `${slot}\u0000${credentialId}\u0000${channel}\u0000${outcome}`;
 
 /** The merge key of a usage delta: day, hour, credential, channel, outcome. */
-export const usageKey = (d: Pick<UsageDelta, 'day' | 'hour' | 'credentialId' | 'channel' | 'outcome'>): string => slotKey(usageSlot(d.day, d.hour), d.credentialId, d.channel, d.outcome);
+const usageKey = (d: Pick<UsageDelta, 'day' | 'hour' | 'credentialId' | 'channel' | 'outcome'>): string => slotKey(usageSlot(d.day, d.hour), d.credentialId, d.channel, d.outcome);
 
 /**
  * Remembers which channels each (day, credential) already uses and folds new ones beyond `max`

@@ -18,7 +18,7 @@ export const BATCH_RETENTION_MS = 7 * 86_400_000;
 export const BATCH_PRUNE_EVERY_MS = 3_600_000;
 
 /** The columns (before `outcome`) that each grouping selects and groups by. */
-export const GROUP_COLUMNS: Readonly<Record<UsageGrouping, readonly string[]>> = {
+const GROUP_COLUMNS: Readonly<Record<UsageGrouping, readonly string[]>> = {
   client: ['credential_id'],
   channel: ['credential_id', 'channel'],
   day: ['day'],

@@ -5,6 +5,7 @@
  * and the usage page alike.
  */
 import type { MapsignStore, UsageGrouping, UsageQuery, UsageRow } from './contract.js';
+import { FAILED_OUTCOMES } from './outcomes.js';
 
 /** One group's totals. */
 export interface UsageReportLine {
@@ -39,15 +40,16 @@ const GROUP_KEYS: Readonly<Record<UsageGrouping, readonly ('credentialId' | 'cha
   'client-day': ['credentialId', 'day'],
 };
 
+const FAILED: ReadonlySet<string> = new Set(FAILED_OUTCOMES);
+
 /**
  * True for the outcomes of verified requests that did not get the upstream's answer
- * (`UPSTREAM_*`, `CLIENT_CLOSED`, `CLIENT_TIMEOUT`, `SHUTDOWN`); every other outcome but `ok` is a
- * refusal.
+ * ({@link FAILED_OUTCOMES}); every other outcome but `ok` is a refusal.
  *
  * @example isFailureOutcome('CLIENT_CLOSED') // true
  */
 export function isFailureOutcome(outcome: string): boolean {
-  return outcome.startsWith('UPSTREAM_') || outcome.startsWith('CLIENT_') || outcome === 'SHUTDOWN';
+  return FAILED.has(outcome);
 }
 
 /**

@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { credentials } from '../../src/cli/commands/credentials.js';
+import { MAX_LIFETIME_SECONDS } from '../../src/core/credential-controls.js';
 import { runInProcess, tempDir } from '../gateway/helpers.js';
 
 test('create stores every control, show and list print them, --json gives the typed form', async (t) => {
@@ -57,6 +58,16 @@ test('update replaces a list, sets a limit and clears another; an unrestricted c
   assert.deepEqual([json.label, json.controls], [null, { allowPaths: ['/b/'], rateLimit: { count: 600, per: 'minute' } }]);
   assert.equal((await runInProcess(credentials, ['update', 'key-a', '--db', db, '--clear', 'allow-path', '--clear', 'rate-limit'])).code, 0);
   assert.match((await runInProcess(credentials, ['list', '--db', db])).out, /\n\S+ +streetmaps +active +1 +\S+ +- *\n/);
+});
+
+test('--max-lifetime goes up to the bound the core enforces (366 days), and no further', async (t) => {
+  const db = join(await tempDir(t), 'mapsign.db');
+  const longest = await runInProcess(credentials, ['create', '--scheme', 'google', '--db', db, '--json', '--max-lifetime', '366d']);
+  assert.equal(longest.code, 0, longest.err);
+  assert.equal((JSON.parse(longest.out) as { controls: { maxLifetimeSeconds: number } }).controls.maxLifetimeSeconds, MAX_LIFETIME_SECONDS);
+  const past = await runInProcess(credentials, ['create', '--scheme', 'google', '--db', db, '--max-lifetime', `${MAX_LIFETIME_SECONDS + 1}s`]);
+  assert.equal(past.code, 2);
+  assert.match(past.err, /The --max-lifetime "31622401s" is too long; give 0 to 366d\./);
 });
 
 test('bad values and contradictions are usage errors that say what to write', async (t) => {

@@ -4,10 +4,13 @@
  * the router answers exactly the paths and methods the document lists (probed, including near
  * misses, so a route added to one and not the other fails); and every request schema rejects
  * what the handler rejects — unknown members (`additionalProperties: false`), missing required
- * ones, wrong types, values outside an enum or pattern.
+ * ones, wrong types, values outside an enum or pattern; and, the other way, the controls
+ * schema's bounds are the core's (a value at the bound is accepted by both, one past by neither).
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { parseControls } from '../../src/core/credential-controls.js';
+import { isMapsignError } from '../../src/core/errors.js';
 import { memoryAdmin } from './admin-helpers.js';
 
 const METHODS = ['GET', 'POST', 'PATCH', 'PUT', 'DELETE'];
@@ -156,4 +159,60 @@ test('every request schema in /openapi.json rejects what the handler rejects, an
     }
   }
   assert.ok(checked >= 20, `${checked} refusals checked`);
+});
+
+/** Valid, distinct entries for each list of the controls, by field. */
+const LIST_ENTRY: Readonly<Record<string, (i: number) => string>> = {
+  allowPaths: (i) => `/p${i}/`,
+  allowReferrers: (i) => `https://a${i}.example.com`,
+  allowIps: (i) => `10.0.${i}.0/24`,
+};
+
+/**
+ * Every bounded member of the controls schema, as [path, value at the bound, value one past]:
+ * each integer must carry a `maximum` and each list a `maxItems`, or the schema would accept
+ * what the core refuses.
+ */
+function boundedControls(controls: Json): [string, Json, Json][] {
+  const out: [string, Json, Json][] = [];
+  for (const [name, member] of Object.entries(controls.properties as Record<string, Json>)) {
+    if (member.type === 'integer') {
+      assert.equal(typeof member.maximum, 'number', `controls/${name} has a maximum`);
+      out.push([name, member.maximum, member.maximum + 1]);
+    } else if (member.type === 'array') {
+      assert.equal(typeof member.maxItems, 'number', `controls/${name} has maxItems`);
+      const entries = (n: number): string[] => Array.from({ length: n }, (_, i) => LIST_ENTRY[name]!(i));
+      out.push([name, entries(member.maxItems), entries(member.maxItems + 1)]);
+    } else if (member.type === 'object') {
+      const rest = Object.fromEntries(Object.entries(member.properties as Record<string, Json>).filter(([, p]) => p.enum !== undefined).map(([key, p]) => [key, p.enum[0]]));
+      for (const [key, inner] of Object.entries(member.properties as Record<string, Json>)) {
+        if (inner.type !== 'integer') continue;
+        assert.equal(typeof inner.maximum, 'number', `controls/${name}/${key} has a maximum`);
+        out.push([`${name}/${key}`, { ...rest, [key]: inner.maximum }, { ...rest, [key]: inner.maximum + 1 }]);
+      }
+    }
+  }
+  return out;
+}
+
+test('the controls schema carries the core bounds: at the bound both accept, one past both refuse', async (t) => {
+  const { call } = memoryAdmin(t);
+  const document = (await call('GET', '/openapi.json')).json;
+  const create = document.paths['/credentials'].post.requestBody.content['application/json'].schema;
+  const bounded = boundedControls(create.properties.controls);
+  assert.deepEqual(bounded.map(([path]) => path).sort(), ['allowIps', 'allowPaths', 'allowReferrers', 'dailyQuota', 'maxLifetimeSeconds', 'rateLimit/count'].sort());
+  const id = (await call('POST', '/credentials', { scheme: 'google' })).json.id as string;
+  for (const [path, atBound, pastBound] of bounded) {
+    const field = path.split('/')[0]!;
+    assert.doesNotThrow(() => parseControls({ [field]: atBound }), `the core accepts ${path} at the bound`);
+    const created = await call('POST', '/credentials', { scheme: 'google', controls: { [field]: atBound } });
+    assert.equal(created.status, 201, `POST ${path} at the bound: ${JSON.stringify(created.json?.error)}`);
+    const patched = await call('PATCH', `/credentials/${id}`, { controls: { [field]: atBound } });
+    assert.equal(patched.status, 200, `PATCH ${path} at the bound: ${JSON.stringify(patched.json?.error)}`);
+    assert.throws(() => parseControls({ [field]: pastBound }), (e) => isMapsignError(e, 'INVALID_ARGUMENT'), `the core refuses ${path} one past the bound`);
+    for (const [method, target, body] of [['POST', '/credentials', { scheme: 'google', controls: { [field]: pastBound } }], ['PATCH', `/credentials/${id}`, { controls: { [field]: pastBound } }]] as const) {
+      const refused = await call(method, target, body);
+      assert.deepEqual([refused.status, refused.json.error.reason, refused.json.error.field], [400, 'INVALID_FIELD', `controls/${path}`], `${method} ${path} one past the bound`);
+    }
+  }
 });

@@ -97,6 +97,9 @@ test('/metrics counts every request by credential and outcome, times them, and r
 
   assert.equal((await rawGet(admin, '/metrics')).status, 401, 'the admin token is required');
   assert.equal((await rawGet(admin, '/metrics', { authorization: 'Bearer wrong-token-0123456789' })).status, 401);
+  const queried = await rawGet(admin, '/metrics?name=mapsign_store_up', { authorization: `Bearer ${TOKEN}` });
+  assert.equal(queried.status, 400, 'a query parameter is refused, as on every admin endpoint');
+  assert.deepEqual([JSON.parse(queried.body).error.reason, JSON.parse(queried.body).error.field], ['UNKNOWN_FIELD', 'name']);
   const publicPort = await rawGet(gateway.address, '/metrics');
   assert.equal(publicPort.status, 403, 'not on the public port: an unsigned path like any other');
   assert.doesNotMatch(publicPort.body, /mapsign_requests_total/);

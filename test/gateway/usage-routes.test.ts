@@ -2,7 +2,7 @@
  * The usage page's routes on the admin API, with in-memory Requests over a real SQLite store:
  * the shell is the one path served without the token and its Content-Security-Policy allows
  * exactly its own inline script and style; the chart, `/usage` with `until` and `by=hour`, and
- * any extra `routes` all need the token.
+ * any extra `routes` all need the token; the chart refuses unknown query parameters.
  */
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
@@ -12,6 +12,8 @@ import { usageRoutes, withUsagePage } from '../../src/gateway/usage-routes.js';
 import { openSqliteStore } from '../../src/store/index.js';
 
 const TOKEN = 'admin-token-for-tests-0123456789';
+/** The chart's clock: midday UTC on the fixtures' last day. */
+const NOW = Date.UTC(2026, 2, 2, 12);
 
 async function setUp(t: import('node:test').TestContext) {
   const store = openSqliteStore(':memory:');
@@ -22,7 +24,7 @@ async function setUp(t: import('node:test').TestContext) {
     { day: '2026-03-02', hour: 8, credentialId: 'gme-acme', channel: '', outcome: 'UPSTREAM_5XX', count: 1 },
   ]);
   let extraCalls = 0;
-  const handler = withUsagePage(createAdminApi({ store, token: TOKEN, routes: { ...usageRoutes(store), '/extra': async () => (extraCalls++, new Response('extra')) } }));
+  const handler = withUsagePage(createAdminApi({ store, token: TOKEN, routes: { ...usageRoutes(store, () => NOW), '/extra': async () => (extraCalls++, new Response('extra')) } }));
   const call = (path: string, init: RequestInit & { token?: string | null } = {}) =>
     handler(new Request(`http://127.0.0.1${path}`, { ...init, headers: init.token === null ? {} : { authorization: `Bearer ${init.token ?? TOKEN}` } }));
   return { call, extraCalls: () => extraCalls };
@@ -59,11 +61,8 @@ test('the chart and table need the token; they default to the 30 days up to toda
   assert.match(fragment, /^<section class="usage" data-since="2026-03-01" data-until="2026-03-02" data-total="4">/);
   assert.match(fragment, /<strong>4<\/strong> requests from 2026-03-01 to 2026-03-02 \(UTC\): 3 ok, 0 refused, 1 failed\./);
   assert.match(fragment, /Acme web \(gme-acme\) — 4 requests/);
-  const today = new Date().toISOString().slice(0, 10);
   const defaulted = await (await call('/usage/chart')).text();
-  assert.match(defaulted, new RegExp(`data-until="${today}"`));
-  const since = /data-since="([\d-]+)"/.exec(defaulted)![1]!;
-  assert.equal((Date.parse(today) - Date.parse(since)) / 86_400_000, 29);
+  assert.match(defaulted, /^<section class="usage" data-since="2026-02-01" data-until="2026-03-02" data-total="4">/, 'the 30 days up to today');
   const refusals: [string, RegExp][] = [
     ['/usage/chart?since=2026-03-02&until=2026-03-01', /until 2026-03-01 is before since 2026-03-02/],
     ['/usage/chart?since=2025-01-01&until=2026-03-01', /at most 366 days/],
@@ -76,6 +75,13 @@ test('the chart and table need the token; they default to the 30 days up to toda
     assert.equal(body.error.reason, 'INVALID_INPUT', path);
     assert.match(body.error.message, message, path);
   }
+  const misspelt = await call('/usage/chart?sinse=2026-03-01');
+  assert.equal(misspelt.status, 400);
+  assert.deepEqual(((await misspelt.json()) as { error: unknown }).error, { status: 400, reason: 'UNKNOWN_FIELD', message: 'Unknown query parameter "sinse". Did you mean since? Known parameters: since, until.', field: 'sinse' });
+  const twice = (await (await call('/usage/chart?until=2026-03-01&until=2026-03-02')).json()) as { error: { reason: string; field: string } };
+  assert.deepEqual([twice.error.reason, twice.error.field], ['INVALID_FIELD', 'until']);
+  const head = await call('/usage/chart', { method: 'HEAD' });
+  assert.deepEqual([head.status, head.headers.get('allow')], [405, 'GET'], 'the admin API lets only GET reach a page');
   assert.equal((await call('/extra', { token: null })).status, 401);
   assert.equal(extraCalls(), 0, 'an extra route is never reached without the token');
   assert.equal(await (await call('/extra')).text(), 'extra');

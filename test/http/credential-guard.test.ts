@@ -84,7 +84,9 @@ describe('restrictions', () => {
     assert.equal(checkRestrictions(bounded, request({ expiresAt: new Date(NOW + 3_600_000) })), undefined);
     const far = checkRestrictions(bounded, request({ expiresAt: new Date(NOW + 3 * 3_600_000) }));
     assert.equal(far?.reason, 'LIFETIME_TOO_LONG');
-    assert.equal(far.message, 'Credential gme-a accepts signed URLs that expire at most 1h ahead; this one expires in 3h. Sign with a shorter expiry.');
+    assert.equal(far.message, 'Credential gme-a accepts signed URLs that expire at most 1 h ahead; this one expires in 3 h, 2 h beyond that. Sign with a shorter expiry.');
+    const justOver = checkRestrictions(bounded, request({ expiresAt: new Date(NOW + 3_601_000) }));
+    assert.equal(justOver?.message, 'Credential gme-a accepts signed URLs that expire at most 1 h ahead; this one expires in 1 h, 1 s beyond that. Sign with a shorter expiry.');
     assert.equal(checkRestrictions(bounded, request())?.reason, 'EXPIRY_REQUIRED');
   });
 });

@@ -9,11 +9,8 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { parseCredential, signUrl } from '../../src/index.js';
 import { credentialInput, type MapsignStore } from '../../src/store/index.js';
-import { openStore } from '../../src/store/open.js';
-import { startDemoUpstream, type DemoUpstream } from '../../demo/upstream.js';
 import { eventually, rawGet } from '../gateway/helpers.js';
-import { startTestPostgres, type TestPostgres } from '../support/postgres.js';
-import { startGatewayProcess, type GatewayProcess } from './processes.js';
+import { startGatewayPair, type GatewayPair, type GatewayProcess } from './processes.js';
 
 const TOKEN = 'multi-gateway-controls-token-0123456789';
 
@@ -49,25 +46,16 @@ function bothAnswer(gateways: readonly GatewayProcess[], target: string, expecte
 }
 
 describe('controls on two gateways sharing PostgreSQL', { timeout: 180_000 }, () => {
-  let server: TestPostgres;
+  let pair: GatewayPair | undefined;
   let a: GatewayProcess;
   let b: GatewayProcess;
-  let store: MapsignStore | undefined;
-  let upstream: DemoUpstream | undefined;
+  let store: MapsignStore;
 
   before(async () => {
-    server = await startTestPostgres();
-    const url = await server.createDatabase();
-    upstream = await startDemoUpstream(0);
-    [a, b] = await Promise.all([startGatewayProcess(url, upstream.url, TOKEN), startGatewayProcess(url, upstream.url, TOKEN)]);
-    store = await openStore(url);
+    pair = await startGatewayPair(TOKEN);
+    ({ a, b, store } = pair);
   });
-  after(async () => {
-    await store?.close();
-    await Promise.all([a?.stop(), b?.stop()]);
-    await upstream?.close();
-    await server?.cleanup();
-  });
+  after(() => pair?.close());
 
   async function create(gateway: GatewayProcess, controls: unknown): Promise<Issued> {
     const created = await admin(gateway, 'POST', '/credentials', { scheme: 'google', controls });
@@ -106,7 +94,7 @@ describe('controls on two gateways sharing PostgreSQL', { timeout: 180_000 }, ()
       spent += batch;
     }
     assert.equal(await outcome(a, target), '429 QUOTA_EXCEEDED');
-    const stored = async (): Promise<number> => (await store!.queryUsage({ by: 'client' })).find((row) => row.credentialId === issued.id && row.outcome === 'ok')?.count ?? 0;
+    const stored = async (): Promise<number> => (await store.queryUsage({ by: 'client' })).find((row) => row.credentialId === issued.id && row.outcome === 'ok')?.count ?? 0;
     assert.ok(await eventually(async () => (await stored()) === quota, 5000), 'gateway a wrote its counts');
     // Gateway b has forwarded nothing itself: counting alone it would admit `quota` more.
     let admittedByB = 0;

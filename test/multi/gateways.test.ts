@@ -8,12 +8,10 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { parseCredential, signUrl } from '../../src/index.js';
 import { credentialInput, type MapsignStore } from '../../src/store/index.js';
-import { openStore } from '../../src/store/open.js';
-import { startDemoUpstream, type DemoUpstream } from '../../demo/upstream.js';
 import { runCli } from '../cli/helpers.js';
 import { eventually, rawGet } from '../gateway/helpers.js';
-import { startTestPostgres, type TestPostgres } from '../support/postgres.js';
-import { startGatewayProcess, type GatewayProcess } from './processes.js';
+import type { TestPostgres } from '../support/postgres.js';
+import { startGatewayPair, type GatewayPair, type GatewayProcess } from './processes.js';
 
 const TOKEN = 'multi-gateway-admin-token-0123456789';
 
@@ -63,27 +61,18 @@ function allAnswer(gateways: readonly GatewayProcess[], target: string, status: 
 }
 
 describe('two gateways on one PostgreSQL database', { timeout: 120_000 }, () => {
+  let pair: GatewayPair | undefined;
   let server: TestPostgres;
   let url: string;
   let a: GatewayProcess;
   let b: GatewayProcess;
-  let store: MapsignStore | undefined;
-  let upstream: DemoUpstream | undefined;
+  let store: MapsignStore;
 
   before(async () => {
-    server = await startTestPostgres();
-    url = await server.createDatabase();
-    upstream = await startDemoUpstream(0);
-    // Both at once: the migration race of a real rollout.
-    [a, b] = await Promise.all([startGatewayProcess(url, upstream.url, TOKEN), startGatewayProcess(url, upstream.url, TOKEN)]);
-    store = await openStore(url);
+    pair = await startGatewayPair(TOKEN);
+    ({ server, url, a, b, store } = pair);
   });
-  after(async () => {
-    await store?.close();
-    await Promise.all([a?.stop(), b?.stop()]);
-    await upstream?.close();
-    await server?.cleanup();
-  });
+  after(() => pair?.close());
 
   test('a credential created through one gateway is accepted by both within a second', async () => {
     const issued = await issue(a, 'google');
@@ -128,7 +117,7 @@ describe('two gateways on one PostgreSQL database', { timeout: 120_000 }, () => 
     assert.ok(await allAnswer([a, b], target, 200, 1000));
     const burst = [...Array.from({ length: 20 }, () => statusVia(a, target)), ...Array.from({ length: 15 }, () => statusVia(b, target))];
     assert.deepEqual(new Set(await Promise.all(burst)), new Set([200]));
-    const okCount = async (): Promise<number> => (await store!.queryUsage({ by: 'client' })).find((row) => row.credentialId === issued.id && row.outcome === 'ok')?.count ?? 0;
+    const okCount = async (): Promise<number> => (await store.queryUsage({ by: 'client' })).find((row) => row.credentialId === issued.id && row.outcome === 'ok')?.count ?? 0;
     assert.ok(await eventually(async () => (await okCount()) === answered.get(target), 5000), `expected ${answered.get(target)} ok, got ${await okCount()}`);
   });
 
@@ -154,7 +143,7 @@ describe('two gateways on one PostgreSQL database', { timeout: 120_000 }, () => 
       if (!restarted) await server.start();
     }
     for (const gateway of [a, b]) assert.ok(await eventually(async () => (await health(gateway))['database'] === 'ok', 10_000), 'healthz reports the recovery');
-    const okCount = async (): Promise<number> => (await store!.queryUsage({ by: 'client' })).find((row) => row.credentialId === issued.id && row.outcome === 'ok')?.count ?? 0;
+    const okCount = async (): Promise<number> => (await store.queryUsage({ by: 'client' })).find((row) => row.credentialId === issued.id && row.outcome === 'ok')?.count ?? 0;
     const caughtUp = await eventually(async () => (await okCount()) === answered.get(target), 10_000);
     assert.ok(caughtUp, `expected ${answered.get(target)} ok, got ${await okCount()}; gateway logs:\n${a.stderr()}${b.stderr()}`);
     for (const gateway of [a, b]) {

@@ -5,13 +5,12 @@
  * or JSON with `--json`; read-only (a missing database is an error naming it).
  */
 import { defineCommand } from '../command.js';
-import { UsageError } from '../usage-error.js';
+import { asUsageError, UsageError } from '../usage-error.js';
 import { withCommandStore } from '../store-command.js';
 import { formatTable } from '../table.js';
 import { escapeTerminal, jsonForTerminal } from '../terminal-text.js';
 import type { AuditEntry } from '../../store/index.js';
 import { parseAuditTime } from '../../store/audit-range.js';
-import { isStoreError } from '../../store/errors.js';
 
 const ISO_SECONDS = /\.\d{3}Z$/;
 
@@ -24,13 +23,7 @@ function detailText(details: AuditEntry['details']): string {
 
 /** Parses a `--since`/`--until` value, reporting a bad one as a usage error. */
 function timeOption(text: string | undefined, bound: 'since' | 'until', now: number): number | undefined {
-  if (text === undefined) return undefined;
-  try {
-    return parseAuditTime(text, `--${bound}`, bound, now);
-  } catch (error) {
-    if (isStoreError(error, 'INVALID_INPUT')) throw new UsageError(error.message);
-    throw error;
-  }
+  return text === undefined ? undefined : asUsageError(() => parseAuditTime(text, `--${bound}`, bound, now));
 }
 
 /** The `audit` command. */

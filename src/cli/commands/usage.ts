@@ -4,7 +4,7 @@
  * credential's label — a table, JSON (`--json`) or CSV for spreadsheets (`--csv`).
  */
 import { defineCommand } from '../command.js';
-import { UsageError } from '../usage-error.js';
+import { asUsageError, UsageError } from '../usage-error.js';
 import { withCommandStore } from '../store-command.js';
 import { formatCsv, type CsvCell } from '../csv.js';
 import { formatTable } from '../table.js';
@@ -30,12 +30,7 @@ const REPORT_COLUMNS: Readonly<Record<UsageGrouping, readonly { readonly title: 
 const EMPTY_IN_TABLE: Readonly<Record<string, string>> = { client: '(none)', label: '-', channel: '-' };
 
 function parseDay(text: string | undefined, option: string): string | undefined {
-  if (text === undefined) return undefined;
-  try {
-    return parseUsageDay(text, option);
-  } catch (error) {
-    throw new UsageError((error as Error).message);
-  }
+  return text === undefined ? undefined : asUsageError(() => parseUsageDay(text, option));
 }
 
 function chooseFormat(values: { format?: string | undefined; json?: boolean | undefined; csv?: boolean | undefined }): Format {
@@ -105,11 +100,7 @@ leading ' so that a spreadsheet shows it as text instead of running it as a form
     const format = chooseFormat(values);
     const since = parseDay(values.since, '--since');
     const until = parseDay(values.until, '--until');
-    try {
-      checkUsageRange(since, until, '--since', '--until');
-    } catch (error) {
-      throw new UsageError((error as Error).message);
-    }
+    asUsageError(() => checkUsageRange(since, until, '--since', '--until'));
     return withCommandStore(io, { db: values.db, create: false }, async (store) => {
       const report = await readUsageReport(store, { by, since, until });
       if (format === 'json') io.stdout.write(`${jsonForTerminal(report)}\n`);
