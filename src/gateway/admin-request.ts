@@ -95,7 +95,8 @@ export function readQuery(url: URL, schema: QuerySchema): Record<string, string>
   const known = Object.keys(schema);
   const query: Record<string, string> = {};
   for (const [name, value] of url.searchParams) {
-    const parameter = schema[name];
+    // Only the schema's own names: `toString` or `__proto__` are unknown like any other.
+    const parameter = Object.hasOwn(schema, name) ? schema[name] : undefined;
     if (parameter === undefined) {
       const list = known.length === 0 ? 'This endpoint takes no query parameters.' : `Known parameters: ${known.join(', ')}.`;
       throw new AdminError(400, 'UNKNOWN_FIELD', `Unknown query parameter ${JSON.stringify(name.slice(0, 40))}.${didYouMean(name, known)} ${list}`, { field: name });

@@ -71,10 +71,15 @@ export class DailyQuotas implements BatchListener {
 
   /** An admitted request of `id` was answered (and counted by the usage recorder). */
   settle(id: string): void {
+    this.release(id);
+    add(this.#pending, id, 1);
+  }
+
+  /** An admitted request of `id` was never forwarded (its client left before its turn): it uses no quota. */
+  release(id: string): void {
     const inFlight = this.#inFlight.get(id) ?? 0;
     if (inFlight > 1) this.#inFlight.set(id, inFlight - 1);
     else this.#inFlight.delete(id);
-    add(this.#pending, id, 1);
   }
 
   /** Requests of `id` counted today, on every gateway as far as this one knows. */

@@ -27,6 +27,7 @@ import { createConnectionLanes } from './connection-lanes.js';
 import { createControlEnforcer } from './control-enforcer.js';
 import type { CredentialGuard } from '../http/credential-guard.js';
 import type { DailyQuotas } from './daily-quota.js';
+import { CLIENT_CLOSED_QUEUED } from '../store/outcomes.js';
 import { createProxy, type ProxyFailure, type ProxyOptions, type ProxyOutcome } from './proxy.js';
 import type { RefusalThrottle } from './refusal-throttle.js';
 import { createRequestEnd, type Ending, type Received } from './request-end.js';
@@ -170,7 +171,13 @@ export function createGateway(options: GatewayOptions): Gateway {
         return proxy.forward({ req, res, path, headers, withBody: hasBody, requestId, settle, done });
       },
       cancel: (reason) => {
-        settle({ failure: reason });
+        if (reason === 'SHUTDOWN') settle({ failure: reason });
+        else {
+          // The client left before this request's turn: it never reached the upstream.
+          if (quota !== undefined && credential !== undefined) quota.release(credential);
+          ending = { status: 499, outcome: CLIENT_CLOSED_QUEUED, credential, channel, bytes: 0 };
+          count(ending);
+        }
         over(0);
       },
     });

@@ -5,7 +5,7 @@
  * rows written by other versions stay readable.
  */
 import type { RefusalReason } from '../http/refusal.js';
-import type { ForwardedOutcome } from '../store/outcomes.js';
+import type { VerifiedOutcome } from '../store/outcomes.js';
 
 /** The outcome of one request: a forwarded one's (`ok`, `UPSTREAM_5XX`, a proxy failure) or a refusal's. */
-export type Outcome = ForwardedOutcome | RefusalReason;
+export type Outcome = VerifiedOutcome | RefusalReason;

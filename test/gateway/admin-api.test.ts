@@ -132,6 +132,8 @@ test('strict validation: unknown, misspelt, missing and mistyped fields, bodies 
     ['POST', `/credentials/${id}/rotate`, { overlapp: '1h' }, undefined, 400, 'UNKNOWN_FIELD', 'overlapp', /Did you mean overlap\?/],
     ['POST', `/credentials/${id}/revoke`, { force: true }, undefined, 400, 'UNKNOWN_FIELD', 'force', /^Unknown field "force"\. This endpoint takes no fields\.$/],
     ['GET', '/usage?sinse=2026-01-01', undefined, undefined, 400, 'UNKNOWN_FIELD', 'sinse', /^Unknown query parameter "sinse"\. Did you mean since\? Known parameters: since, until, by\.$/],
+    ['GET', '/audit?__proto__=1', undefined, undefined, 400, 'UNKNOWN_FIELD', '__proto__', /^Unknown query parameter "__proto__"\./],
+    ['GET', '/usage?toString=1', undefined, undefined, 400, 'UNKNOWN_FIELD', 'toString', /^Unknown query parameter "toString"\./],
     ['GET', '/usage?by=day&by=client', undefined, undefined, 400, 'INVALID_FIELD', 'by', /^"by" is given twice; give it once\.$/],
     ['GET', '/usage?since=2026-02-31', undefined, undefined, 400, 'INVALID_FIELD', 'since', /real UTC day/],
     ['GET', '/credentials?all=1', undefined, undefined, 400, 'UNKNOWN_FIELD', 'all', /This endpoint takes no query parameters\./],

@@ -3,7 +3,8 @@
  * raw-socket upstream, asserted on what the upstream received: a path-restricted credential
  * never gets a target outside its prefix to the upstream, however the path is written to fool
  * an upstream's normalisation; each restriction and limit refuses with its status, reason and
- * `Retry-After`; refused requests use no quota; a change is enforced after the next poll; and
+ * `Retry-After`; refused requests, and pipelined ones the client left before their turn, use no
+ * quota; a change is enforced after the next poll; and
  * the admin API takes the controls as JSON.
  */
 import assert from 'node:assert/strict';
@@ -12,7 +13,8 @@ import { describe, test, type TestContext } from 'node:test';
 import { parseControls } from '../../src/core/credential-controls.js';
 import { createAdminApi } from '../../src/gateway/admin-api.js';
 import { openSqliteStore, updateCredential } from '../../src/store/index.js';
-import { exchange, rawRequest, type RawResponse } from '../support/raw-client.js';
+import { exchange, RawConnection, rawRequest, type RawResponse } from '../support/raw-client.js';
+import { eventually } from '../support/eventually.js';
 import { startRawUpstream, type RawUpstream } from '../support/raw-upstream.js';
 import { credentialFor, rawGoogleTarget, type TestCredential } from '../support/signing.js';
 import { createLoaded, startTestGateway, tempDir } from './helpers.js';
@@ -163,6 +165,31 @@ describe('credential controls in the gateway', () => {
     // Counted in the store: a flush and a refresh later it is still exhausted.
     await r.gateway.usage.flush();
     assertRefused(await r.get(quota.target('/tiles/5')), 429, 'QUOTA_EXCEEDED');
+  });
+
+  test('pipelined requests a client leaves behind before their turn use none of the daily quota', async (t) => {
+    // The first tile is slow, so the requests pipelined behind it wait for their turn.
+    const upstream = await startRawUpstream(t, (request) => ({ kind: 'fixed', body: 'tile', delayMs: request.requestLine.startsWith('GET /tiles/0 ') ? 400 : 0 }));
+    const { gateway, dbFile } = await startTestGateway(t, upstream.url, { refusalThrottle: { maxDelayMs: 0 } });
+    const issued = await createLoaded(gateway, dbFile, { scheme: 'google', controls: parseControls({ dailyQuota: 10 }) });
+    const quota = credentialFor('google', issued.text.id, issued.text.secret);
+    const host = new URL(gateway.address).host;
+    const request = (i: number): Buffer => rawRequest({ target: quota.target(`/tiles/${i}`), headers: [['Host', host]] });
+    const client = await RawConnection.open(gateway.address);
+    client.write(Buffer.concat(Array.from({ length: 6 }, (_, i) => request(i))));
+    assert.ok(await eventually(() => upstream.requests.length === 1, 3000), 'the first pipelined request was forwarded');
+    client.destroy();
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    assert.equal(upstream.requests.length, 1, 'the five behind it were never forwarded');
+    // One of the 10 was used by the forwarded request (its client left: CLIENT_CLOSED); nine remain.
+    const statuses = [];
+    for (let i = 10; i < 20; i++) statuses.push(((await exchange(gateway.address, request(i), { timeoutMs: 5000 })) as RawResponse).status);
+    assert.deepEqual(statuses, [...Array(9).fill(200), 429]);
+    await gateway.usage.flush();
+    const store = openSqliteStore(dbFile);
+    t.after(() => store.close());
+    const outcomes = Object.fromEntries((await store.queryUsage({ by: 'client' })).filter((row) => row.credentialId === quota.id).map((row) => [row.outcome, row.count]));
+    assert.deepEqual(outcomes, { CLIENT_CLOSED: 1, CLIENT_CLOSED_QUEUED: 5, ok: 9, QUOTA_EXCEEDED: 1 });
   });
 
   test('an update takes effect at the next poll, and lifting it restores access', async (t) => {
