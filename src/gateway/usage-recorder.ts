@@ -98,8 +98,12 @@ export class UsageRecorder {
     this.#timer.unref();
   }
 
-  /** Counts one request: the credential (or `''`), its channel (or `''`) and the outcome. */
-  count(credentialId: string, channel: string, outcome: Outcome): void {
+  /**
+   * Counts one request: the credential (or `''`), its channel (or `''`) and the outcome — the
+   * gateway's (an {@link Outcome}) or another writer's word (the signing service's reasons);
+   * the store keeps it as text.
+   */
+  count(credentialId: string, channel: string, outcome: string): void {
     const now = this.#now();
     // A new hour, or a clock stepped back into an earlier one.
     if (now >= this.#hourEnds || now < this.#hourEnds - HOUR_MS) {

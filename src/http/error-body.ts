@@ -3,7 +3,8 @@
  * asks for JSON) and every answer of the admin API that is not a success are
  * `{"error":{"status","reason","message",…}}` — the HTTP status repeated, a stable upper-case
  * reason code, a message that says what to do, and optional fields that depend on the reason
- * (`field` for an admin request field, `checked` and `credential` for a refused signature).
+ * (`field` for an admin request field, `checked` and `credential` for a refused signature,
+ * `parameter` and `route` for the signing service's refusals).
  * Fields whose value is `undefined` are left out.
  */
 
@@ -18,6 +19,10 @@ export interface ErrorFields {
   readonly checked?: string | undefined;
   /** The credential a refused URL named. */
   readonly credential?: string | undefined;
+  /** The signing service's query parameter at fault. */
+  readonly parameter?: string | undefined;
+  /** The signing service's route that refused. */
+  readonly route?: string | undefined;
 }
 
 /**
@@ -26,6 +31,6 @@ export interface ErrorFields {
  * @example errorJson({ status: 400, reason: 'UNKNOWN_FIELD', message: 'Unknown field "lable". Did you mean label?', field: 'lable' })
  */
 export function errorJson(error: ErrorFields): string {
-  const { status, reason, message, field, checked, credential } = error;
-  return `${JSON.stringify({ error: { status, reason, message, field, checked, credential } })}\n`;
+  const { status, reason, message, field, checked, credential, parameter, route } = error;
+  return `${JSON.stringify({ error: { status, reason, message, field, checked, credential, parameter, route } })}\n`;
 }

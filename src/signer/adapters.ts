@@ -6,6 +6,7 @@
  * in between; the answers are byte for byte the `fetch` handler's. They are typed by the shapes
  * they use, not by Node's types, so this folder stays runtime-neutral.
  */
+import { clientAddress } from '../http/client-address.js';
 import { createOriginResolver } from '../http/origin.js';
 import { FAILED_ANSWER } from './refusals.js';
 import { createSigningCore, type SignRequest, type SigningServiceOptions } from './service.js';
@@ -44,9 +45,8 @@ function factsReader(options: NodeSigningOptions): (req: NodeLikeRequest, target
       const value = req.headers[name];
       return value === undefined || typeof value === 'string' ? value : value.join(', ');
     };
-    const peer = req.socket?.remoteAddress;
-    const forwarded = trusts(peer) ? header('x-forwarded-for')?.split(',').at(-1)?.trim() : undefined;
-    const address = forwarded === undefined || forwarded === '' ? peer : forwarded;
+    // The client the gateway's --allow-ip would check: behind trusted proxies, the nearest untrusted hop.
+    const address = clientAddress(req.socket?.remoteAddress, req.headers['x-forwarded-for'], trusts);
     // Node reports IPv4 peers on a dual-stack socket as ::ffff:a.b.c.d.
     return { method: req.method ?? 'GET', target: target.startsWith('/') ? target : '/', header, clientAddress: address?.startsWith('::ffff:') === true ? address.slice(7) : address };
   };

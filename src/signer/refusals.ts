@@ -1,9 +1,11 @@
 /**
- * Every way the signing service says no, with its HTTP status, and the one JSON shape it says
- * it in: `{"reason": "…", "message": "…", "parameter"?: "…", "route"?: "…"}`. A refusal carries
+ * Every way the signing service says no, with its HTTP status, in the one error shape of
+ * mapsign's HTTP surfaces (src/http/error-body.ts):
+ * `{"error": {"status", "reason", "message", "parameter"?, "route"?}}`. A refusal carries
  * only what the caller sent or the policy's public rules — never a secret, never a signature —
  * and is never cached (`Cache-Control: no-store`).
  */
+import { errorJson } from '../http/error-body.js';
 import type { ParamRefusalReason } from './route-request.js';
 
 /** Stable reason codes of refusals. */
@@ -45,15 +47,6 @@ const STATUS: Readonly<Record<SignRefusalReason, number>> = {
   SIGNING_FAILED: 500,
 };
 
-/**
- * The HTTP status of a refusal.
- *
- * @example refusalStatus('ORIGIN_NOT_ALLOWED') // 403
- */
-export function refusalStatus(reason: SignRefusalReason): number {
-  return STATUS[reason];
-}
-
 /** An answer before it becomes a `Response` (or is written to a Node response directly). */
 export interface SignAnswer {
   readonly status: number;
@@ -71,8 +64,8 @@ export function refusalAnswer(refusal: SignRefusal, extra: Readonly<Record<strin
   const headers: Record<string, string> = { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', 'x-content-type-options': 'nosniff', ...extra };
   if (refusal.retryAfterSeconds !== undefined) headers['retry-after'] = String(refusal.retryAfterSeconds);
   if (refusal.reason === 'METHOD_NOT_ALLOWED') headers['allow'] = 'GET, HEAD, OPTIONS';
-  const body = { reason: refusal.reason, message: refusal.message, ...(refusal.parameter === undefined ? {} : { parameter: refusal.parameter }), ...(refusal.route === undefined ? {} : { route: refusal.route }) };
-  return { status: refusalStatus(refusal.reason), headers, body: head ? null : `${JSON.stringify(body)}\n` };
+  const status = STATUS[refusal.reason];
+  return { status, headers, body: head ? null : errorJson({ status, reason: refusal.reason, message: refusal.message, parameter: refusal.parameter, route: refusal.route }) };
 }
 
 /**

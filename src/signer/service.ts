@@ -27,7 +27,7 @@ import { isMapsignError } from '../core/errors.js';
 import { expiresValue, findExpires } from '../core/expiry.js';
 import type { SignOptions } from '../core/sign.js';
 import { wantsJson } from '../http/refusal.js';
-import { CallerLimits, type CallerLimitsOptions } from './caller-limits.js';
+import { CallerLimits } from './caller-limits.js';
 import type { SignCountHook } from './counts.js';
 import { SignerError } from './errors.js';
 import { cacheControlWithin, expiryStep, type ExpiryStep } from './lifetime.js';
@@ -54,8 +54,7 @@ export interface SigningServiceOptions {
   readonly createSigner?: ((credential: Credential, options?: Pick<SignOptions, 'expiresAt'>) => UrlSigner) | undefined;
   /** Called once per request with its route, origin and outcome; the place for metrics. Must not throw (if it does, the answer is a 500). */
   readonly onCount?: SignCountHook | undefined;
-  readonly limits?: CallerLimitsOptions | undefined;
-  /** The clock, in ms since 1970, for lifetimes (and the limits unless they have their own); default `Date.now`. */
+  /** The clock, in ms since 1970, for lifetimes and the limits; default `Date.now`. */
   readonly now?: (() => number) | undefined;
 }
 
@@ -175,7 +174,7 @@ export function createSigningCore(options: SigningServiceOptions): SigningCore {
   const signers = new Map<string, RouteSigner>();
   for (const route of policy.routes.values()) signers.set(route.name, routeSigner(route, secretOf(route, options.secrets), makeSigner));
   const now = options.now ?? Date.now;
-  const limits = new CallerLimits({ now, ...options.limits });
+  const limits = new CallerLimits({ now });
   const onCount = options.onCount ?? (() => {});
 
   return async (request) => {

@@ -84,7 +84,7 @@ test('sign-server as a process: signs, refuses, counts into the usage store, exi
   assert.equal(signed.status, 302);
   assert.equal(verifiedBy(signed.headers.location!).valid, true);
   const refused = await rawGet(server.address, '/staticmap?center=48.85,2.35&size=600x300&zoom=99', { origin: APP_ORIGIN });
-  assert.deepEqual([refused.status, JSON.parse(refused.body).reason], [400, 'PARAMETER_NOT_ALLOWED']);
+  assert.deepEqual([refused.status, JSON.parse(refused.body).error.reason], [400, 'PARAMETER_NOT_ALLOWED']);
   assert.equal((await rawGet(server.address, '/staticmap?center=1,2&size=1x1', { origin: 'https://evil.example' })).status, 403);
   const stopped = await server.stop();
   assert.equal(stopped.code, 0, stopped.err);

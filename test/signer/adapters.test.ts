@@ -29,7 +29,7 @@ async function expectAdapter(name: string, base: string): Promise<void> {
   assert.equal(verifiedBy(url).valid, true, name);
   const refused = await rawGet(base, '/sign/staticmap?center=48.85,2.35&size=600x300&style=x', { origin: APP_ORIGIN });
   assert.equal(refused.status, 400, name);
-  assert.deepEqual([JSON.parse(refused.body).reason, JSON.parse(refused.body).parameter], ['UNKNOWN_PARAMETER', 'style'], name);
+  assert.deepEqual([JSON.parse(refused.body).error.reason, JSON.parse(refused.body).error.parameter], ['UNKNOWN_PARAMETER', 'style'], name);
   const preflight = await rawGet(base, '/sign/staticmap', { origin: APP_ORIGIN, 'access-control-request-method': 'GET' }, 'OPTIONS');
   assert.equal(preflight.status, 204, name);
   const burst = [];

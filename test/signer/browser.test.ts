@@ -94,7 +94,7 @@ describe('the signing service in Chromium', () => {
     signerServer.on('request', createNodeSigningHandler({ policy, secrets: { MAPSIGN_SECRET: GOOGLE_SECRET }, onCount: (event) => events.push(event) }));
 
     const reasons = `
-      const reason = async (path) => { const r = await fetch('${signer}' + path, { headers: { accept: 'application/json' }, cache: 'no-store' }); const b = await r.json(); return [r.status, b.reason ?? 'signed', b.parameter ?? null]; };
+      const reason = async (path) => { const r = await fetch('${signer}' + path, { headers: { accept: 'application/json' }, cache: 'no-store' }); const b = await r.json(); return [r.status, b.error?.reason ?? 'signed', b.error?.parameter ?? null]; };
       const json = await (await fetch('${signer}/staticmap?center=48.85,2.35&size=64x64', { headers: { accept: 'application/json' } })).json();
       const out = { url: json.url };
       out.disallowed = await reason('/staticmap?center=48.85,2.35&size=64x64&zoom=99');

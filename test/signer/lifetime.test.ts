@@ -102,7 +102,7 @@ describe('a route with a lifetime', () => {
     const response = await get(service, '/tiles?style=dark');
     const text = await response.text();
     assert.equal(response.status, 500);
-    assert.equal((JSON.parse(text) as { reason: string }).reason, 'SIGNING_FAILED');
+    assert.equal((JSON.parse(text) as { error: { reason: string } }).error.reason, 'SIGNING_FAILED');
     assert.ok(!text.includes('signature=') && response.headers.get('location') === null);
   });
 });

@@ -21,7 +21,9 @@ async function refusal(response: Response): Promise<{ status: number; body: Reco
   assert.ok(!text.includes(GOOGLE_SECRET) && !text.includes(MAPTILER_TOKEN.split('_')[1]!), 'no secret');
   assert.ok(!text.includes('signature='), 'no signature in a refusal');
   assert.equal(response.headers.get('cache-control'), 'no-store');
-  return { status: response.status, body: (await response.json()) as Record<string, unknown>, headers: response.headers };
+  const { error } = (await response.json()) as { error: Record<string, unknown> };
+  assert.equal(error['status'], response.status, 'the one error shape repeats the status');
+  return { status: response.status, body: error, headers: response.headers };
 }
 
 describe('the signing service', () => {

@@ -62,7 +62,7 @@ describe('the signing service in workerd', { timeout: 120_000 }, () => {
     ] as const) {
       const refused = await get(target, headers);
       const text = await refused.text();
-      assert.equal((JSON.parse(text) as { reason: string }).reason, reason);
+      assert.equal((JSON.parse(text) as { error: { reason: string } }).error.reason, reason);
       assert.ok(!text.includes(GOOGLE_SECRET) && !text.includes('signature='));
     }
   });

@@ -16,7 +16,6 @@
 import { readFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import { createSigner } from '../../api/node.js';
-import type { Outcome } from '../../gateway/outcome.js';
 import { bearerPages } from '../../gateway/bearer-token.js';
 import { listenOn, serveFetch, type RunningServer } from '../../gateway/node-server.js';
 import { UsageRecorder } from '../../gateway/usage-recorder.js';
@@ -37,7 +36,7 @@ import { durationOption, portOption, stopSignals } from './serve.js';
  *
  * @example routeCredentialId('staticmap') // 'route:staticmap'; `mapsign usage` lists it
  */
-export function routeCredentialId(route: string): string {
+function routeCredentialId(route: string): string {
   return `route:${route === '' ? '(unknown)' : route}`;
 }
 
@@ -122,7 +121,7 @@ each URL is valid for half the lifetime to all of it, and the same within each h
     const recorder = store === undefined ? undefined : new UsageRecorder(store, { onError: warn });
     const tally = recorder === undefined ? new SignTally() : undefined;
     // The store keeps outcomes as text: the signer's reasons are counted beside the gateway's.
-    const counted: SignCountHook = recorder !== undefined ? (event) => recorder.count(routeCredentialId(event.route), event.origin, event.outcome as Outcome) : tally!.hook;
+    const counted: SignCountHook = recorder !== undefined ? (event) => recorder.count(routeCredentialId(event.route), event.origin, event.outcome) : tally!.hook;
     const metrics = metricsPort === undefined ? undefined : (await import('../../gateway/signature-metrics.js')).createSignatureMetrics({ routes: policy.routes.keys(), allowedOrigins: policy.allowedOrigins });
     const onCount: SignCountHook =
       metrics === undefined
