@@ -9,9 +9,10 @@
  * with (d-off) the same flood against a gateway started with `--refusal-delay-max 0`, which
  * answers every refusal at once, (d-ref) the same second generator sending *valid* traffic
  * instead, so that the cost of bad signatures is told apart from the cost of simply more load
- * on a small machine, (g) the same valid traffic as (c) on the same gateway but for a
+ * on a small machine, (c-o) the traffic of (c) with an `Origin` header and (g) the same for a
  * credential with restrictions (path prefix, referrer, client network) and a rate limit it
- * never reaches — the cost of the controls on the request path, target (g)/(c) ≥ 0.97 —, and (e) Debian's nginx with
+ * never reaches — the cost of the controls on the request path, target (g)/(c-o) ≥ 0.97 —,
+ * and (e) Debian's nginx with
  * `secure_link` in front of the same upstream, as the native anchor. Upstream, gateways and
  * nginx are separate processes; the main load generator is this process.
  * Scenarios are interleaved round by round and the median of the rounds is printed, with the
@@ -116,6 +117,8 @@ try {
     '(f) bare node:http + undici proxy': () => load(bare, tiles),
     '(b) gateway, verification off': () => load(gatewayOff, tiles),
     '(c) gateway, valid signatures': () => load(gatewayOn, valid),
+    // (g) against (c-o): the same requests, Origin header included, but for the credential's controls.
+    '(c-o) valid signatures, with Origin': () => load(gatewayOn, valid, fromApp),
     '(g) valid, restrictions + rate limit': () => load(gatewayOn, validControlled, fromApp),
     '(d) valid, with bad-signature flood': () => underFlood('(d) valid, with bad-signature flood', gatewayOn),
     '(d-off) same, refusal throttle off': () => underFlood('(d-off) same, refusal throttle off', gatewayUnthrottled),
@@ -138,7 +141,7 @@ try {
   const added = 1e6 / rps('(c) gateway, valid signatures') - 1e6 / rps('(b) gateway, verification off');
   console.log(`1/(c) - 1/(b)  time verification adds: ${added.toFixed(2)} µs per request (noisy: the difference of two loaded figures)`);
   console.log(`in-process verifier: ${verifierMicros(valid).toFixed(2)} µs per request (shape rules + HMAC-SHA1 + compare; target <= 1.5)`);
-  console.log(`(g)/(c)  restrictions + rate limit:     ${ratio('(g) valid, restrictions + rate limit', '(c) gateway, valid signatures')}  (target >= 0.97)`);
+  console.log(`(g)/(c-o)  restrictions + rate limit: ${ratio('(g) valid, restrictions + rate limit', '(c-o) valid signatures, with Origin')}  (target >= 0.97)`);
   console.log(`in-process controls check of (g): ${controlsMicros(validControlled, benchControls).toFixed(2)} µs per request (path, referrer, network, token bucket)`);
   console.log(`(d)/(c)  valid under a bad flood:      ${ratio('(d) valid, with bad-signature flood', '(c) gateway, valid signatures')}  (target >= 0.8)`);
   console.log(`(d-off)/(c) same, throttle off:     ${ratio('(d-off) same, refusal throttle off', '(c) gateway, valid signatures')}`);
