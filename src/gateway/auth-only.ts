@@ -20,35 +20,19 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { AUTH_PARAMS, stripParams } from '../http/auth-params.js';
 import { originalRequestFacts } from '../http/original-request.js';
-import type { CredentialGuard } from '../http/credential-guard.js';
 import type { Refusal } from '../http/refusal.js';
-import { createRequestScreen, type VerifierOptions } from '../http/request-check.js';
+import { createRequestScreen } from '../http/request-check.js';
 import { createClientErrorHandler, createSilenceGuard } from './connection-guards.js';
 import { createControlEnforcer } from './control-enforcer.js';
-import type { DailyQuotas } from './daily-quota.js';
-import type { Gateway } from './handler.js';
+import type { Gateway, HandlingOptions } from './handler.js';
 import { answerWithFetch, findRoute, defaultHealthz, type FetchHandler } from './node-server.js';
-import type { RefusalThrottle } from './refusal-throttle.js';
-import { pathOf, type RequestLogger } from './request-log.js';
+import { pathOf } from './request-log.js';
 import { createRequestEnd, type Received } from './request-end.js';
 import { REQUEST_ID_HEADER } from './request-id.js';
-import type { UsageRecorder } from './usage-recorder.js';
 import { createRequestVerifier, nodeRequestFacts } from './verifier.js';
 
-/** Options for {@link createAuthOnly}. */
-export interface AuthOnlyOptions extends VerifierOptions {
-  /** Routes served to requests that name no original request; `/healthz` answers `ok` unless given. */
-  readonly routes?: Readonly<Record<string, FetchHandler>> | undefined;
-  readonly usage?: UsageRecorder | undefined;
-  /** The restrictions and limits of a verified credential (e.g. `CredentialCache.guard`). */
-  readonly guards?: ((credentialId: string) => CredentialGuard | undefined) | undefined;
-  /** Where daily quotas are counted, across gateways sharing the store. */
-  readonly quotas?: DailyQuotas | undefined;
-  readonly log?: RequestLogger | undefined;
-  readonly throttle?: RefusalThrottle | undefined;
-  /** How long a new connection may stay silent before it is closed; default 10 s. */
-  readonly silentConnectionMs?: number | undefined;
-}
+/** Options for {@link createAuthOnly}: those of the gateway's handler, but nothing to forward to. */
+export type AuthOnlyOptions = HandlingOptions;
 
 /** The header naming the verified credential, for the proxy to pass upstream. */
 export const CREDENTIAL_HEADER = 'x-mapsign-credential';

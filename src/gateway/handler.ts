@@ -36,15 +36,12 @@ import { pathOf, type RequestLogger } from './request-log.js';
 import type { UsageRecorder } from './usage-recorder.js';
 import { createRequestVerifier, nodeRequestFacts } from './verifier.js';
 
-/** Options for {@link createGateway}. */
-export interface GatewayOptions extends VerifierOptions, ProxyOptions {
-  /** `false` forwards without verifying signatures (benchmarks only). Default `true`. */
-  readonly verify?: boolean | undefined;
-  /** Remove `client`, `key` and `signature` before forwarding; default `true`. */
-  readonly stripAuthParams?: boolean | undefined;
+/** What both `node:http` handlers — the gateway and `--auth-only` (auth-only.ts) — are given. */
+export interface HandlingOptions extends VerifierOptions {
   /**
    * Routes served without a signature, by exact path; a route also serves the paths under it
-   * (`/debugger` serves `/debugger/app.js`). `/healthz` answers `{"status":"ok"}` unless given here.
+   * (`/debugger` serves `/debugger/app.js`). `/healthz` answers `{"status":"ok"}` unless given
+   * here. (`--auth-only` serves them only to requests that name no original request.)
    */
   readonly routes?: Readonly<Record<string, FetchHandler>> | undefined;
   readonly usage?: UsageRecorder | undefined;
@@ -61,6 +58,14 @@ export interface GatewayOptions extends VerifierOptions, ProxyOptions {
    * file descriptor for good.
    */
   readonly silentConnectionMs?: number | undefined;
+}
+
+/** Options for {@link createGateway}. */
+export interface GatewayOptions extends HandlingOptions, ProxyOptions {
+  /** `false` forwards without verifying signatures (benchmarks only). Default `true`. */
+  readonly verify?: boolean | undefined;
+  /** Remove `client`, `key` and `signature` before forwarding; default `true`. */
+  readonly stripAuthParams?: boolean | undefined;
 }
 
 /** The gateway's handler. */

@@ -11,7 +11,7 @@ import { ruleRefusal, verifyRefusal, type Refusal } from './refusal.js';
 import { checkTarget, DEFAULT_METHODS, normaliseMethods } from './request-rules.js';
 
 /** Options shared by the gateway, the middleware and the `fetch`-style verifier. */
-export interface VerifierOptions extends OriginOptions {
+export interface VerifierOptions extends OriginOptions, Pick<VerifyOptions, 'clockSkewMs' | 'now'> {
   /** One credential, a stored record, or a lookup (e.g. `CredentialCache.lookup`). */
   readonly credentials: VerifySource;
   /** Longest request target accepted; default 2048 (Streetmaps' URL rules). */
@@ -21,13 +21,6 @@ export interface VerifierOptions extends OriginOptions {
    * body beyond these is not signed.
    */
   readonly methods?: readonly string[] | undefined;
-  /**
-   * How long after its signed `expires=` a URL is still accepted, for clocks that drift apart;
-   * default 30 000 (30 s). Past it the request is refused with `EXPIRED` (403).
-   */
-  readonly clockSkewMs?: number | undefined;
-  /** The clock for `expires=`, in milliseconds since 1970; default `Date.now` (tests pass their own). */
-  readonly now?: (() => number) | undefined;
 }
 
 /** What a runtime knows about one request. */
