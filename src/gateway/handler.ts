@@ -68,6 +68,19 @@ export interface GatewayOptions extends HandlingOptions, ProxyOptions {
   readonly stripAuthParams?: boolean | undefined;
 }
 
+/** A request that passed, as it is forwarded. */
+interface Passed {
+  readonly hasBody: boolean;
+  readonly expectsContinue: boolean;
+  /** The public origin it was verified against. */
+  readonly origin: string;
+  /** The verified credential and channel; none with verification off. */
+  readonly credential?: string | undefined;
+  readonly channel?: string | undefined;
+  /** Where its daily quota is counted, when its credential has one. */
+  readonly quota?: DailyQuotas | undefined;
+}
+
 /** The gateway's handler. */
 export interface Gateway {
   /** The `request` listener. */
@@ -129,7 +142,7 @@ export function createGateway(options: GatewayOptions): Gateway {
         res.setHeader(REQUEST_ID_HEADER, received.requestId);
         return answerWithFetch(route, req, res);
       }
-      return forward(received, res, facts.hasBody, expectsContinue, screened.options.origin, undefined, undefined);
+      return forward(received, res, { hasBody: facts.hasBody, expectsContinue, origin: screened.options.origin });
     }
     const verdict = verify(facts);
     if (!verdict.ok) return refuse(received, res, verdict.refusal, facts.hasBody);
@@ -139,11 +152,12 @@ export function createGateway(options: GatewayOptions): Gateway {
     throttle?.pass(req.socket);
     // A request admitted under a daily quota is in flight for it until it is counted.
     const quota = guard?.dailyQuota === undefined ? undefined : options.quotas;
-    forward(received, res, facts.hasBody, expectsContinue, verdict.origin, verdict.result.credentialId, verdict.result.channel, quota);
+    forward(received, res, { hasBody: facts.hasBody, expectsContinue, origin: verdict.origin, credential: verdict.result.credentialId, channel: verdict.result.channel, quota });
   };
 
-  const forward = (received: Received, res: ServerResponse, hasBody: boolean, expectsContinue: boolean, origin: string, credential: string | undefined, channel: string | undefined, quota?: DailyQuotas): void => {
+  const forward = (received: Received, res: ServerResponse, passed: Passed): void => {
     const { req, requestId } = received;
+    const { hasBody, expectsContinue, origin, credential, channel, quota } = passed;
     let ending: Ending | undefined;
     // Counted as soon as the outcome is known, logged once the answer is over (with its bytes).
     const settle = (outcome: ProxyOutcome): void => {
