@@ -4,10 +4,16 @@
  * guard against a runaway bill. Each process counts for itself: several instances behind a load
  * balancer each allow the full amounts.
  *
+ * A client is its address, an IPv6 one by its /64 (one subscriber's network, which hands out
+ * addresses freely). A request the client's limit refuses is not counted against its origin, so
+ * one client cannot spend the allowance of everyone on the same page.
+ *
  * Memory is bounded: the windows are forgotten every minute, and within a minute at most
- * `maxKeys` client and origin windows are held; callers beyond that share one overflow window
- * per route and kind, so a crowd of new addresses is limited together rather than growing the map.
+ * `maxKeys` windows are held. Past that, new callers are not limited per client until the
+ * minute ends — the per-origin limit and the daily budget still hold them — so a crowd of
+ * addresses can neither grow the map nor lock out the clients that come after it.
  */
+import { parseIpAddress } from '../core/ip-network.js';
 import type { RouteLimits } from './policy.js';
 
 /** Why a caller is held back, with when to come back. */
@@ -20,14 +26,20 @@ export interface LimitRefusal {
 
 /** Options for {@link CallerLimits}. */
 export interface CallerLimitsOptions {
-  /** Client and origin windows held per minute before callers share an overflow window; default 10000. */
+  /** Client and origin windows held per minute; past it, new clients go unlimited per client until the minute ends. Default 10000. */
   readonly maxKeys?: number | undefined;
   readonly now?: (() => number) | undefined;
 }
 
 const MINUTE = 60_000;
 const DAY = 86_400_000;
-const OVERFLOW = '\u0000overflow';
+
+/** The window key of a client: its address, an IPv6 address (not an IPv4-mapped one) by its /64. */
+function clientKey(client: string): string {
+  const bytes = parseIpAddress(client);
+  if (bytes === undefined || (bytes[10] === 0xff && bytes[11] === 0xff && bytes.subarray(0, 10).every((byte) => byte === 0))) return client;
+  return `${Array.from(bytes.subarray(0, 8), (byte) => byte.toString(16).padStart(2, '0')).join('')}/64`;
+}
 
 /** Per-route rate limits and daily budgets. */
 export class CallerLimits {
@@ -57,10 +69,8 @@ export class CallerLimits {
       this.#counts = new Map();
     }
     const retryAfterSeconds = Math.max(1, Math.ceil((window + MINUTE - now) / 1000));
-    const overClient = this.#over(`c\n${route}\n`, client, limits.perClientPerMinute);
-    const overOrigin = this.#over(`o\n${route}\n`, origin, limits.perOriginPerMinute);
-    if (overClient) return { reason: 'RATE_LIMITED', limit: 'client', retryAfterSeconds };
-    if (overOrigin) return { reason: 'RATE_LIMITED', limit: 'origin', retryAfterSeconds };
+    if (this.#over(`c\n${route}\n`, clientKey(client), limits.perClientPerMinute)) return { reason: 'RATE_LIMITED', limit: 'client', retryAfterSeconds };
+    if (this.#over(`o\n${route}\n`, origin, limits.perOriginPerMinute)) return { reason: 'RATE_LIMITED', limit: 'origin', retryAfterSeconds };
     return undefined;
   }
 
@@ -86,12 +96,9 @@ export class CallerLimits {
   /** Counts one request in the window of `prefix + who`; true when that makes it over `limit`. */
   #over(prefix: string, who: string, limit: number | undefined): boolean {
     if (limit === undefined) return false;
-    let key = prefix + who;
-    let seen = this.#counts.get(key);
-    if (seen === undefined && this.#counts.size >= this.#maxKeys) {
-      key = prefix + OVERFLOW;
-      seen = this.#counts.get(key);
-    }
+    const key = prefix + who;
+    const seen = this.#counts.get(key);
+    if (seen === undefined && this.#counts.size >= this.#maxKeys) return false;
     const next = (seen ?? 0) + 1;
     this.#counts.set(key, next);
     return next > limit;

@@ -37,15 +37,33 @@ describe('CallerLimits', () => {
     assert.equal(limits.admit('r', rule, 'c', 'https://y.test'), undefined);
   });
 
-  it('keeps at most maxKeys windows; callers beyond share one', () => {
+  it('keeps at most maxKeys windows; a crowd of new addresses locks nobody out', () => {
     const limits = new CallerLimits({ now: () => MINUTE_START, maxKeys: 2 });
     const rule = { perClientPerMinute: 2 };
     assert.equal(limits.admit('r', rule, 'a', ''), undefined);
     assert.equal(limits.admit('r', rule, 'b', ''), undefined);
-    assert.equal(limits.admit('r', rule, 'c', ''), undefined, 'c opens the shared overflow window');
-    assert.equal(limits.admit('r', rule, 'd', ''), undefined);
-    assert.equal(limits.admit('r', rule, 'e', '')?.reason, 'RATE_LIMITED', 'c, d and e share one allowance of 2');
+    for (const client of ['c', 'd', 'e', 'f', 'c', 'c', 'c']) assert.equal(limits.admit('r', rule, client, ''), undefined, `${client}: past maxKeys, not held per client (the origin limit and the budget still are)`);
     assert.equal(limits.admit('r', rule, 'a', ''), undefined, 'a keeps its own window');
+    assert.equal(limits.admit('r', rule, 'a', '')?.reason, 'RATE_LIMITED', 'and its own limit');
+  });
+
+  it('does not count against the origin what the client limit refused', () => {
+    const limits = new CallerLimits({ now: () => MINUTE_START });
+    const rule = { perClientPerMinute: 2, perOriginPerMinute: 5 };
+    for (let i = 0; i < 50; i++) limits.admit('r', rule, '203.0.113.9', 'https://app.test');
+    for (const client of ['198.51.100.1', '198.51.100.2', '198.51.100.3']) assert.equal(limits.admit('r', rule, client, 'https://app.test'), undefined, `${client}: the flooding client spent 2 of the origin's 5, not 50`);
+    assert.equal(limits.admit('r', rule, '198.51.100.4', 'https://app.test')?.limit, 'origin');
+  });
+
+  it('holds an IPv6 client by its /64, an IPv4 one by its address', () => {
+    const limits = new CallerLimits({ now: () => MINUTE_START });
+    const rule = { perClientPerMinute: 2 };
+    assert.equal(limits.admit('r', rule, '2001:db8:1:2::1', ''), undefined);
+    assert.equal(limits.admit('r', rule, '2001:db8:1:2::ffff', ''), undefined);
+    assert.equal(limits.admit('r', rule, '2001:db8:1:2:abcd::9', '')?.limit, 'client', 'one /64, one allowance');
+    assert.equal(limits.admit('r', rule, '2001:db8:1:3::1', ''), undefined, 'another /64');
+    assert.equal(limits.admit('r', rule, '203.0.113.1', ''), undefined);
+    assert.equal(limits.admit('r', rule, '203.0.113.2', ''), undefined, 'IPv4 addresses are held one by one');
   });
 
   it('spends a daily budget per route, reset at 00:00 UTC', () => {
