@@ -8,7 +8,8 @@
  * `X-Mapsign-Channel`) for the proxy to pass upstream, and `X-Mapsign-Upstream-Uri`, the
  * target without the authentication parameters, and counted `ok`: the proxy does the
  * upstream part. A credential's restrictions and limits (control-enforcer.ts) apply to the
- * original request as to a proxied one. Every refusal is `403` — nginx `auth_request` takes
+ * original request as to a proxied one, and its positive answers carry `X-Accel-Expires: 0`,
+ * so nginx's optional cache never answers for it. Every refusal is `403` — nginx `auth_request` takes
  * only 2xx, 401 and 403 — with `X-Mapsign-Reason` (and `Retry-After` for a limit) and the usual
  * explanatory body, so the proxy can show it. Usage, request log and ids, refusal throttle and
  * routes (`/healthz`) are the gateway's own (request-end.ts, connection-guards.ts); a route
@@ -20,7 +21,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { AUTH_PARAMS, stripParams } from '../http/auth-params.js';
 import { originalRequestFacts } from '../http/original-request.js';
-import type { Refusal } from '../http/refusal.js';
+import { ruleRefusal, type Refusal } from '../http/refusal.js';
 import { createRequestScreen } from '../http/request-check.js';
 import { createClientErrorHandler, createSilenceGuard } from './connection-guards.js';
 import { createControlEnforcer } from './control-enforcer.js';
@@ -45,6 +46,15 @@ export const CHANNEL_HEADER = 'x-mapsign-channel';
 export const UPSTREAM_URI_HEADER = 'x-mapsign-upstream-uri';
 /** The header naming why a request was refused (`SIGNATURE_MISMATCH`, …). */
 export const REASON_HEADER = 'x-mapsign-reason';
+
+/** True when a header name with `_` reads, as `-`, as one of mapsign's own (`X-Mapsign-…`). */
+function spoofsGatewayHeader(rawHeaders: readonly string[]): boolean {
+  for (let i = 0; i < rawHeaders.length; i += 2) {
+    const name = rawHeaders[i]!;
+    if (name.includes('_') && name.toLowerCase().replace(/_/g, '-').startsWith('x-mapsign-')) return true;
+  }
+  return false;
+}
 
 /**
  * Creates the auth-only handler; `trustProxy` defaults to `['loopback']`, since every request
@@ -84,6 +94,9 @@ export function createAuthOnly(options: AuthOnlyOptions): Gateway {
     }
     // Counted and logged under the original target, as the gateway would have seen it.
     const received = end.receive(req, original.target, started);
+    // Caddy's forward_auth passes the client's headers on, and replaces only the exact names it
+    // copies: an `X-Mapsign_Credential` of the client's own would reach the upstream beside ours.
+    if (spoofsGatewayHeader(req.rawHeaders)) return refuse(received, res, own.hasBody, ruleRefusal('SPOOFED_GATEWAY_HEADER'));
     const verdict = verify(original);
     if (!verdict.ok) return refuse(received, res, own.hasBody, verdict.refusal);
     const { credentialId, channel } = verdict.result;
@@ -100,6 +113,8 @@ export function createAuthOnly(options: AuthOnlyOptions): Gateway {
       [REQUEST_ID_HEADER]: received.requestId,
       'content-length': '0',
     };
+    // A positive answer nginx caches would skip the credential's restrictions and limits next time.
+    if (guard !== undefined) headers['x-accel-expires'] = '0';
     // A body the proxy sent is never read: close the connection after the answer.
     if (own.hasBody) headers['connection'] = 'close';
     res.writeHead(200, headers).end();

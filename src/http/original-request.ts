@@ -10,10 +10,17 @@
  * (their `X-Forwarded-Host`/`X-Forwarded-Proto` give the origin, read by the origin resolver as
  * for any trusted proxy). They are believed only from a trusted peer, since any client can send
  * them; a request that names no original target, or names two different ones, is refused:
- * verifying a target other than the one the proxy forwards would let anything through.
+ * verifying a target other than the one the proxy forwards would let anything through. For the
+ * same reason a path with a character that must be percent-encoded (`" < > \ ^ \` { | }`) is
+ * refused: Caddy (Go) re-encodes such a path from its decoded form, so `/a%2Fb|c` would reach
+ * the upstream as `/a/b%7Cc`. (The query may hold them: proxies pass it as it is, and Static
+ * Maps clients send `markers=a|b` unencoded.)
  */
 import type { Refused, RequestFacts } from './request-check.js';
 import { ruleRefusal } from './refusal.js';
+
+/** Characters RFC 3986 never allows unencoded, which a proxy may re-encode (and re-decode the path with). */
+const UNESCAPED_PATH = /["<>\\^`{|}]/;
 
 /** The headers each convention names the original target and method in. */
 const CONVENTIONS = [
@@ -43,5 +50,7 @@ export function originalRequestFacts(auth: RequestFacts, trusts: (peer: string |
     method = verb;
   }
   if (target === undefined || method === undefined) return { ok: false, refusal: ruleRefusal('ORIGINAL_REQUEST_MISSING') };
+  const mark = target.indexOf('?');
+  if (UNESCAPED_PATH.test(mark < 0 ? target : target.slice(0, mark))) return { ok: false, refusal: ruleRefusal('UNESCAPED_PATH_CHARACTER') };
   return { method, target, header: auth.header, peer: auth.peer, hasBody: auth.hasBody };
 }

@@ -21,7 +21,9 @@ export type RuleReason =
   | 'BAD_FORWARDED_HEADER'
   | 'BODY_NOT_ALLOWED'
   | 'ORIGINAL_REQUEST_MISSING'
-  | 'ORIGINAL_REQUEST_CONFLICT';
+  | 'ORIGINAL_REQUEST_CONFLICT'
+  | 'UNESCAPED_PATH_CHARACTER'
+  | 'SPOOFED_GATEWAY_HEADER';
 
 /** A one-line explanation per rule, with what to do. */
 export const RULE_MESSAGES: Readonly<Record<RuleReason, string>> = {
@@ -37,6 +39,9 @@ export const RULE_MESSAGES: Readonly<Record<RuleReason, string>> = {
   ORIGINAL_REQUEST_MISSING:
     'This server only checks requests for the proxy in front of it: send the request through that proxy, which must be a --trust-proxy address and name the original request in X-Original-URI and X-Original-Method (nginx) or X-Forwarded-Uri and X-Forwarded-Method (Caddy, Traefik).',
   ORIGINAL_REQUEST_CONFLICT: 'The proxy named two different original requests (X-Original-URI/-Method and X-Forwarded-Uri/-Method); make it set one pair only.',
+  UNESCAPED_PATH_CHARACTER:
+    'The path holds a character that must be percent-encoded (" < > \\ ^ ` { | }): a proxy in front may rewrite such a path before forwarding it, so it would forward another path than the one verified. Sign the URL with them encoded (mapsign sign does).',
+  SPOOFED_GATEWAY_HEADER: "The request carries a header that reads as mapsign's own (X-Mapsign_Credential and the like, with _ for -); remove it.",
 };
 
 /** The HTTP status of each rule. */
@@ -52,6 +57,8 @@ export const RULE_STATUS: Readonly<Record<RuleReason, 400 | 405 | 505>> = {
   BODY_NOT_ALLOWED: 400,
   ORIGINAL_REQUEST_MISSING: 400,
   ORIGINAL_REQUEST_CONFLICT: 400,
+  UNESCAPED_PATH_CHARACTER: 400,
+  SPOOFED_GATEWAY_HEADER: 400,
 };
 
 /** Methods forwarded by default: map web services are read-only. */

@@ -150,7 +150,20 @@ test("a credential's restrictions and limits apply to the original request, refu
   assert.ok(await eventually(async () => (await reason(google.target('/admin'))) === '403 PATH_NOT_ALLOWED', 1000), 'the restriction reached the cache');
   assert.equal(await reason(rawGoogleTarget(google, '/tiles/%2e%2e/admin')), '403 PATH_NOT_ALLOWED');
   assert.equal(await reason(google.target('/tiles/1.png'), { 'x-forwarded-for': '198.51.100.7' }), '403 IP_NOT_ALLOWED');
-  assert.equal(await reason(google.target('/tiles/1.png')), `200 ${google.id}`);
+  const passed = await nginx(google.target('/tiles/1.png'), 'GET', fromClient);
+  assert.deepEqual([passed.status, passed.headers['x-accel-expires']], [200, '0'], "nginx's cache never keeps a controlled credential's answer");
   assert.equal(await reason(google.target('/tiles/2.png')), `200 ${google.id}`);
   assert.equal(await reason(google.target('/tiles/3.png')), '403 RATE_LIMITED');
+});
+
+test('a path a proxy would re-encode, and a client header that reads as the gateway\'s, are refused', async (t) => {
+  const { google, nginx } = await authOnly(t, { refusalThrottle: { maxDelayMs: 0 } });
+  const reason = async (target: string, extra: Record<string, string> = {}): Promise<unknown> => (await nginx(target, 'GET', extra)).headers['x-mapsign-reason'];
+  // Go (Caddy) re-encodes a path holding `|` from its decoded form: %2F would reach the upstream as /.
+  for (const path of ['/tiles/a%2Fb|c', '/tiles/%7B|', '/tiles/a^b', '/tiles/a`b', '/tiles/a{b}', '/tiles/"a"']) assert.equal(await reason(rawGoogleTarget(google, path)), 'UNESCAPED_PATH_CHARACTER', path);
+  const plain = await nginx(google.target('/tiles/1.png?markers=a|b'));
+  assert.equal(plain.status, 200, 'the query may hold them (Static Maps markers=a|b)');
+  assert.equal(plain.headers['x-accel-expires'], undefined, 'a credential without controls may be cached');
+  assert.equal(await reason(google.target('/tiles/1.png'), { 'x-mapsign_credential': 'gme-forged' }), 'SPOOFED_GATEWAY_HEADER');
+  assert.equal(await reason(google.target('/tiles/1.png'), { 'X-MAPSIGN_channel': 'x' }), 'SPOOFED_GATEWAY_HEADER');
 });

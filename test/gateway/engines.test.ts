@@ -8,6 +8,7 @@
  * counts mapsign wrote.
  */
 import assert from 'node:assert/strict';
+import type { CredentialControls } from '../../src/core/credential-controls.js';
 import { test, type TestContext } from 'node:test';
 import { join } from 'node:path';
 import { createCredential, openSqliteStore } from '../../src/store/index.js';
@@ -32,11 +33,11 @@ interface Setup {
 
 type Kind = 'nginx' | 'caddy' | 'nginx-cached';
 
-async function setUp(t: TestContext, kind: Kind): Promise<Setup> {
+async function setUp(t: TestContext, kind: Kind, controls?: CredentialControls): Promise<Setup> {
   const dir = await tempDir(t);
   const db = join(dir, 'mapsign.db');
   const store = openSqliteStore(db);
-  const issued = await createCredential(store, { scheme: 'google' });
+  const issued = await createCredential(store, { scheme: 'google', controls });
   await store.close();
   const google = credentialFor('google', issued.text.id, issued.text.secret);
   const upstream = await startRawUpstream(t, () => ({ kind: 'fixed', body: 'tile bytes', headers: { 'x-upstream': 'yes' } }));
@@ -147,6 +148,14 @@ function countPassed(upstream: RawUpstream, signed: string, kind: 'nginx' | 'cad
   const path = kind === 'nginx' ? signed.slice(0, signed.indexOf('?')) : signed;
   return upstream.requests.slice(VERIFIED).filter((request) => request.target === path).length;
 }
+
+test("nginx's positive cache never answers for a credential with restrictions or limits", async (t) => {
+  const setup = await setUp(t, 'nginx-cached', { rateLimit: { count: 1000, per: 'second' } });
+  const signed = setup.google.target('/tiles/1/2/3.png');
+  for (let i = 0; i < 5; i++) assert.equal((await setup.send(signed)).status, 200, await setup.engine.logs());
+  // mapsign answers with X-Accel-Expires: 0 for it, so each repeat was asked again (and limited).
+  assert.equal((await usageAfterStop(setup))[`${setup.google.id} ok`], 5);
+});
 
 test('nginx with the 1 s positive cache: repeats skip mapsign, refusals are never cached, revocation lags by the cache time', async (t) => {
   const setup = await setUp(t, 'nginx-cached');
