@@ -20,12 +20,12 @@
  */
 import type { MapsignStore } from '../store/contract.js';
 import { FORWARDED_OUTCOMES } from '../store/outcomes.js';
+import { DAY_MS, utcDay } from '../store/usage-query.js';
 import type { BatchListener } from './usage-recorder.js';
 
 /** Outcomes of requests that were forwarded: what a quota counts in the store. */
 const FORWARDED: ReadonlySet<string> = new Set(FORWARDED_OUTCOMES);
 
-const DAY_MS = 86_400_000;
 
 type Counts = Map<string, number>;
 
@@ -123,7 +123,7 @@ export class DailyQuotas implements BatchListener {
     const day = this.#day;
     try {
       await flush();
-      const rows = await this.#store.queryUsage({ by: 'client', since: new Date(day * DAY_MS).toISOString().slice(0, 10) });
+      const rows = await this.#store.queryUsage({ by: 'client', since: utcDay(day * DAY_MS) });
       if (this.#day !== day) return;
       const stored: Counts = new Map();
       for (const row of rows) {

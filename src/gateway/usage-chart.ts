@@ -11,6 +11,7 @@
  * any common colour vision deficiency, and the legend and titles say what they mean. Labels and
  * ids are escaped; no style attributes are used, so a strict Content-Security-Policy applies.
  */
+import { DAY_MS, dayStart, utcDay } from '../store/usage-query.js';
 import type { UsageReportLine } from '../store/usage-report.js';
 import { escapeMarkup } from './markup-text.js';
 
@@ -89,7 +90,7 @@ function panelsOf(lines: readonly UsageReportLine[], days: ReadonlySet<string>):
 /** Every UTC day from `since` to `until` inclusive (both `YYYY-MM-DD`), at most `max`. */
 export function daysBetween(since: string, until: string, max = 366): string[] {
   const days: string[] = [];
-  for (let t = Date.parse(`${since}T00:00:00Z`); t <= Date.parse(`${until}T00:00:00Z`) && days.length < max; t += 86_400_000) days.push(new Date(t).toISOString().slice(0, 10));
+  for (let t = dayStart(since); t <= dayStart(until) && days.length < max; t += DAY_MS) days.push(utcDay(t));
   return days;
 }
 

@@ -23,6 +23,7 @@ import { randomUUID } from 'node:crypto';
 import type { MapsignStore, UsageDelta } from '../store/contract.js';
 import type { Outcome } from './outcome.js';
 import { ChannelBound, DEFAULT_MAX_CHANNELS, OTHER_CHANNEL, slotKey, usageSlot } from '../store/usage-channels.js';
+import { utcDay } from '../store/usage-query.js';
 
 /** Told when pending counts become a batch and when that batch is stored (the daily quotas follow them). */
 export interface BatchListener {
@@ -108,7 +109,7 @@ export class UsageRecorder {
     // A new hour, or a clock stepped back into an earlier one.
     if (now >= this.#hourEnds || now < this.#hourEnds - HOUR_MS) {
       const start = now - (now % HOUR_MS);
-      this.#day = new Date(start).toISOString().slice(0, 10);
+      this.#day = utcDay(start);
       this.#hour = new Date(start).getUTCHours();
       this.#hourEnds = start + HOUR_MS;
       this.#slot = usageSlot(this.#day, this.#hour);

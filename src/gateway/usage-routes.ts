@@ -14,7 +14,7 @@
 import { errorJson } from '../http/error-body.js';
 import type { MapsignStore } from '../store/contract.js';
 import { StoreError } from '../store/errors.js';
-import { checkUsageRange, parseUsageDay } from '../store/usage-query.js';
+import { checkUsageRange, DAY_MS, dayStart, parseUsageDay, utcDay } from '../store/usage-query.js';
 import { readUsageReport } from '../store/usage-report.js';
 import { readQuery, type QuerySchema } from './admin-request.js';
 import type { FetchHandler } from './node-server.js';
@@ -37,7 +37,6 @@ const CHART_QUERY: QuerySchema = {
   until: { type: 'string', maxLength: 10, description: 'last UTC day drawn, YYYY-MM-DD (default: today)' },
 };
 
-const DAY_MS = 86_400_000;
 
 const FRAGMENT_HEADERS = {
   'content-type': 'text/html; charset=utf-8',
@@ -53,10 +52,10 @@ function methodNotAllowed(): Response {
 /** The chart's days: the query's, or the 30 days up to today (UTC); a range too long is refused. */
 function chartRange(url: URL, now: number): { since: string; until: string } {
   const { since: sinceText, until: untilText } = readQuery(url, CHART_QUERY);
-  const until = untilText === undefined ? new Date(now).toISOString().slice(0, 10) : parseUsageDay(untilText, 'until');
-  const since = sinceText === undefined ? new Date(Date.parse(`${until}T00:00:00Z`) - 29 * DAY_MS).toISOString().slice(0, 10) : parseUsageDay(sinceText, 'since');
+  const until = untilText === undefined ? utcDay(now) : parseUsageDay(untilText, 'until');
+  const since = sinceText === undefined ? utcDay(dayStart(until) - 29 * DAY_MS) : parseUsageDay(sinceText, 'since');
   checkUsageRange(since, until, 'since', 'until');
-  if ((Date.parse(`${until}T00:00:00Z`) - Date.parse(`${since}T00:00:00Z`)) / DAY_MS + 1 > MAX_CHART_DAYS) {
+  if ((dayStart(until) - dayStart(since)) / DAY_MS + 1 > MAX_CHART_DAYS) {
     throw new StoreError('INVALID_INPUT', `The chart shows at most ${MAX_CHART_DAYS} days; narrow since/until (use \`mapsign usage --by client-day --csv\` for longer ranges).`);
   }
   return { since, until };

@@ -6,11 +6,10 @@
  */
 import { parseDuration } from './duration.js';
 import { StoreError } from './errors.js';
-import { parseUsageDay } from './usage-query.js';
+import { DAY_MS, parseUsageDay } from './usage-query.js';
 
 /** How far back a duration may reach: 10 years. */
 const MAX_LOOKBACK_MS = 3660 * 86_400_000;
-const DAY_MS = 86_400_000;
 
 /**
  * The instant in milliseconds that `text` names; `bound` says whether it starts the range

@@ -7,12 +7,15 @@
 import type { UsageGrouping, UsageQuery, UsageRow } from './contract.js';
 import { StoreError } from './errors.js';
 
+/** Milliseconds in a UTC day (usage, quotas and audit ranges count whole UTC days). */
+export const DAY_MS = 86_400_000;
+
 /**
  * How long a store remembers an applied usage batch id: 7 days. A batch is retried at the next
  * flush or when the database returns, so a retry after that long is not expected; older ids are
  * deleted, at most once an hour per store, in the same transaction as a batch.
  */
-export const BATCH_RETENTION_MS = 7 * 86_400_000;
+export const BATCH_RETENTION_MS = 7 * DAY_MS;
 
 /** How often a store prunes old batch ids. */
 export const BATCH_PRUNE_EVERY_MS = 3_600_000;
@@ -70,13 +73,27 @@ export function checkUsageRange(since: string | undefined, until: string | undef
 }
 
 /**
+ * The UTC day `YYYY-MM-DD` of an instant in milliseconds since 1970.
+ *
+ * @example utcDay(Date.UTC(2026, 0, 31, 23, 59)) // '2026-01-31'
+ */
+export function utcDay(ms: number): string {
+  return new Date(ms).toISOString().slice(0, 10);
+}
+
+/** The instant a UTC day `YYYY-MM-DD` begins, in milliseconds since 1970. */
+export function dayStart(day: string): number {
+  return Date.parse(`${day}T00:00:00Z`);
+}
+
+/**
  * `text` when it is a real UTC day `YYYY-MM-DD` (not `2026-02-31`, which `Date.parse` rolls into
  * March); throws `INVALID_INPUT` naming `label` otherwise.
  *
  * @example parseUsageDay('2026-01-31', '--since') // '2026-01-31'
  */
 export function parseUsageDay(text: string, label: string): string {
-  const valid = /^\d{4}-\d{2}-\d{2}$/.test(text) && Number.isFinite(Date.parse(`${text}T00:00:00Z`)) && new Date(`${text}T00:00:00Z`).toISOString().slice(0, 10) === text;
+  const valid = /^\d{4}-\d{2}-\d{2}$/.test(text) && Number.isFinite(dayStart(text)) && utcDay(dayStart(text)) === text;
   if (!valid) throw new StoreError('INVALID_INPUT', `${label} takes a real UTC day as YYYY-MM-DD, e.g. 2026-01-31, not ${JSON.stringify(text.slice(0, 20))}.`);
   return text;
 }
